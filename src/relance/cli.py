@@ -1,0 +1,29 @@
+"""The ``relance`` command: one entry point in front of Django's management commands.
+
+``relance [--data DIR] init | import | run | serve | demo | simulate`` and every
+other Django command (``relance migrate``, ``relance createsuperuser`` …).
+``--data`` chooses the data directory (else ``RELANCE_DATA``, else ``./relance-data``;
+the demo uses ``./relance-demo`` so it never touches real data).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "relance.settings")
+    from django.core.management import execute_from_command_line
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    if len(args) >= 2 and args[0] == "--data":
+        os.environ["RELANCE_DATA"] = args[1]
+        args = args[2:]
+    elif args[:1] == ["demo"]:
+        os.environ.setdefault("RELANCE_DATA", "relance-demo")
+    execute_from_command_line(["relance", *args])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,11 @@
+"""The one place that reads the clock: the shell asks here for "today"."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+
+def today(timezone: str = "Europe/Paris") -> date:
+    """The organization's local date now."""
+    return datetime.now(ZoneInfo(timezone)).date()

@@ -1,0 +1,50 @@
+"""The exceptions Relance raises, in one documented tree.
+
+Batches (imports, parsers, the daily run) return ``(results, errors)`` so one
+bad row never stops the others; single commands raise one of these. The web,
+API and CLI layers translate them into a status code and a message in the
+user's language.
+
+    RelanceError
+    ├── InputError            bad input from a user or a file (HTTP 400, exit 2)
+    │   ├── FormatError       a whole file cannot be read: wrong format, encoding, columns
+    │   ├── ScenarioError     a scenario or policy file with a wrong entry or field
+    │   └── TemplateError     a template that does not render or leaves a placeholder
+    ├── NotFound              no such object in this organization (HTTP 404)
+    ├── RateMissing           the penalty rate table lacks a needed semester (HTTP 409)
+    └── DeliveryError         a message could not be delivered
+"""
+
+from __future__ import annotations
+
+
+class RelanceError(Exception):
+    """Base of every error Relance raises on purpose."""
+
+
+class InputError(RelanceError):
+    """Bad input: the message names the file, row or field and what was expected."""
+
+
+class FormatError(InputError):
+    """A file that cannot be read at all; nothing from it is written."""
+
+
+class ScenarioError(InputError):
+    """A scenario/policy definition with a wrong entry or field."""
+
+
+class TemplateError(InputError):
+    """A message template that cannot be rendered completely."""
+
+
+class NotFound(RelanceError):
+    """The object does not exist in the current organization."""
+
+
+class RateMissing(RelanceError):
+    """The rate table has no value for a semester a computation needs."""
+
+
+class DeliveryError(RelanceError):
+    """A message could not be handed to the mail system."""

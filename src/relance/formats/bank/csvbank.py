@@ -1,0 +1,186 @@
+"""Bank statements exported as CSV, read through a saved column mapping.
+
+Every bank's online banking exports its own CSV: ``Date;Libellé;Débit;Crédit`` with
+``1 234,56`` at one, ``Booking date,Amount,Payee`` with ``-1234.56`` at another. The user
+describes the file once in a :class:`CsvMapping` (kept with the bank account) and
+every later export reads the same way.
+
+Amounts come either from one signed ``amount`` column or from a ``debit`` and a
+``credit`` column; a debit is always money out, whether the bank writes it ``12,50``
+or ``-12,50``. Rows that are entirely blank are skipped; a row with a bad date or amount
+is reported and the others are kept. A CSV carries no balances, so the statement's are
+``None``.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from relance.errors import FormatError
+from relance.formats import RowError
+from relance.formats.bank import BankLine, BankStatement, Parser, assign_keys, check_size
+
+# Characters banks put inside amounts that carry no value.
+_NOISE = str.maketrans("", "", " \u00a0\u202f'€$£+")
+
+
+@dataclass(frozen=True, slots=True)
+class CsvMapping:
+    """How to read one bank's CSV export; column names are matched to the header row
+    ignoring case and surrounding spaces.
+
+    Example, a French bank's ``Date;Libellé;Débit;Crédit`` export::
+
+        CsvMapping(date="Date", debit="Débit", credit="Crédit", label="Libellé",
+                   delimiter=";", encoding="cp1252", date_format="%d/%m/%Y",
+                   decimal_separator=",", account="FR7630001007941234567890185")
+    """
+
+    date: str
+    amount: str = ""
+    debit: str = ""
+    credit: str = ""
+    label: str = ""
+    reference: str = ""
+    name: str = ""
+    value_date: str = ""
+    counterparty_iban: str = ""
+    delimiter: str = ";"
+    encoding: str = "utf-8-sig"
+    date_format: str = "%d/%m/%Y"
+    decimal_separator: str = ","
+    skip_rows: int = 0
+    account: str = ""
+    currency: str = "EUR"
+
+    def __post_init__(self) -> None:
+        if not self.date:
+            raise ValueError("a CSV mapping needs the date column")
+        if bool(self.amount) == bool(self.debit or self.credit):
+            raise ValueError("a CSV mapping needs either an amount column or debit/credit "
+                             "columns")
+        if self.decimal_separator not in (",", "."):
+            raise ValueError("the decimal separator is ',' or '.'")
+        codecs.lookup(self.encoding)
+
+    def columns(self) -> dict[str, str]:
+        """Field name → header name, for the columns this mapping uses."""
+        fields = ("date", "amount", "debit", "credit", "label", "reference", "name",
+                  "value_date", "counterparty_iban")
+        return {name: getattr(self, name) for name in fields if getattr(self, name)}
+
+
+def make_parser(mapping: CsvMapping) -> Parser:
+    """A ``parse(data)`` for files of this mapping, so CSV keeps the common contract."""
+
+    def parse(data: bytes) -> tuple[list[BankStatement], list[RowError]]:
+        return parse_csv(data, mapping)
+
+    return parse
+
+
+def parse_csv(data: bytes, mapping: CsvMapping) -> tuple[list[BankStatement], list[RowError]]:
+    """One statement with a line per data row; see the module docstring."""
+    check_size(data, "CSV")
+    rows = _rows(_decode(data, mapping.encoding), mapping)
+    positions = _positions(rows[0][1] if rows else [], mapping)
+    lines: list[BankLine] = []
+    errors: list[RowError] = []
+    for number, row in rows[1:]:
+        if not any(cell.strip() for cell in row):
+            continue
+        try:
+            lines.append(_line({k: _cell(row, i) for k, i in positions.items()}, number,
+                               mapping))
+        except ValueError as exc:
+            field, _, message = str(exc).partition(": ")
+            errors.append(RowError(number, message, field))
+    statement = BankStatement(mapping.account, mapping.currency, None, None, None, None,
+                              tuple(lines))
+    return assign_keys([statement]), errors
+
+
+def _decode(data: bytes, encoding: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise FormatError(f"CSV: not valid {encoding} text (byte {exc.start})") from None
+
+
+def _rows(text: str, mapping: CsvMapping) -> list[tuple[int, list[str]]]:
+    if "\x00" in text:
+        raise FormatError("CSV: the file holds binary data")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=mapping.delimiter)
+    try:
+        # line_num counts physical lines: a row is numbered by the line where it ends.
+        rows = [(reader.line_num, row) for row in reader]
+    except csv.Error as exc:
+        raise FormatError(f"CSV: unreadable at line {reader.line_num} ({exc})") from None
+    return rows[mapping.skip_rows:]
+
+
+def _positions(header: list[str], mapping: CsvMapping) -> dict[str, int]:
+    names = {cell.strip().casefold(): index for index, cell in enumerate(header)}
+    missing = [column for column in mapping.columns().values()
+               if column.strip().casefold() not in names]
+    if missing:
+        raise FormatError(f"CSV: column(s) {', '.join(missing)} not in the header row "
+                          f"({'; '.join(cell.strip() for cell in header)})")
+    return {field: names[column.strip().casefold()]
+            for field, column in mapping.columns().items()}
+
+
+def _cell(row: list[str], index: int) -> str:
+    return row[index].strip() if index < len(row) else ""
+
+
+def _line(cells: dict[str, str], number: int, mapping: CsvMapping) -> BankLine:
+    value_date = cells.get("value_date", "")
+    return BankLine(
+        booking_date=_date(cells["date"], mapping.date_format, "date"),
+        value_date=_date(value_date, mapping.date_format, "value_date") if value_date else None,
+        amount=_signed_amount(cells, mapping.decimal_separator),
+        currency=mapping.currency,
+        counterparty_name=cells.get("name", ""),
+        counterparty_iban="".join(cells.get("counterparty_iban", "").split()).upper(),
+        remittance=" ".join(cells.get("label", "").split()),
+        bank_reference=cells.get("reference", ""),
+        line=number)
+
+
+def _signed_amount(cells: dict[str, str], separator: str) -> Decimal:
+    if "amount" in cells:
+        return _amount(cells["amount"], separator, "amount")
+    debit, credit = cells.get("debit", ""), cells.get("credit", "")
+    if bool(debit) == bool(credit):
+        raise ValueError("debit: a row needs exactly one of debit and credit")
+    if debit:
+        return -abs(_amount(debit, separator, "debit"))
+    return abs(_amount(credit, separator, "credit"))
+
+
+def _amount(text: str, separator: str, field: str) -> Decimal:
+    cleaned = text.translate(_NOISE)
+    grouping = "." if separator == "," else ","
+    cleaned = cleaned.replace(grouping, "").replace(separator, ".")
+    if cleaned.endswith("-"):  # "12,50-" as some banks write a debit
+        cleaned = "-" + cleaned[:-1]
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        raise ValueError(f"{field}: not an amount: {text!r}") from None
+    if not value.is_finite():
+        raise ValueError(f"{field}: not an amount: {text!r}")
+    return value
+
+
+def _date(text: str, date_format: str, field: str) -> date:
+    try:
+        return datetime.strptime(text, date_format).date()  # noqa: DTZ007 - a calendar date
+    except ValueError:
+        raise ValueError(f"{field}: not a date in the format {date_format}: {text!r}") from None

@@ -1,0 +1,140 @@
+"""Read untrusted XML safely, and pick typed values out of it.
+
+E-invoices arrive from outside, so the parser follows the OWASP XML External
+Entity prevention advice: no DTD loading, no entity expansion, no network, and
+any DOCTYPE is refused outright (a Factur-X, ZUGFeRD or UBL invoice never
+needs one; the "billion laughs" bomb needs it). Files above
+:data:`MAX_BYTES` are refused before parsing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+
+from lxml import etree
+
+from relance.core.money import MoneyError, to_decimal
+from relance.errors import FormatError
+from relance.formats import RowError
+
+MAX_BYTES = 20 * 1024 * 1024
+
+Element = etree._Element
+
+
+def qualified(namespace: str, name: str) -> str:
+    """An element name as lxml reports it: ``{namespace}name`` (Clark notation)."""
+    return f"{{{namespace}}}{name}"
+
+
+def check_size(data: bytes) -> None:
+    """Refuse an empty file or one larger than any real invoice."""
+    if not data:
+        raise FormatError("empty file: no e-invoice to read")
+    if len(data) > MAX_BYTES:
+        raise FormatError(f"file of {len(data)} bytes exceeds the {MAX_BYTES}-byte limit")
+
+
+def parse_xml(data: bytes) -> Element:
+    """The root element of ``data``; FormatError if not well-formed or carrying a DTD."""
+    check_size(data)
+    if b"<!DOCTYPE" in data[:4096]:
+        raise FormatError("XML with a DOCTYPE is refused (entity expansion risk)")
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+    )
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as error:
+        raise FormatError(f"not well-formed XML: {error}") from None
+    # The byte check above misses a DOCTYPE in UTF-16 or after a long prolog.
+    info = root.getroottree().docinfo
+    if info.doctype or info.internalDTD is not None:
+        raise FormatError("XML with a DOCTYPE is refused (entity expansion risk)")
+    return root
+
+
+class FieldReader:
+    """Typed values from one document, a :class:`RowError` collected per bad field.
+
+    Paths are XPath expressions relative to a node, using ``namespaces``. A
+    ``None`` node (a missing container) reads as a missing value. ``labels``
+    names each field in error messages.
+    """
+
+    def __init__(self, namespaces: dict[str, str], labels: dict[str, str]) -> None:
+        self.namespaces = namespaces
+        self.labels = labels
+        self.errors: list[RowError] = []
+
+    def nodes(self, node: Element | None, path: str) -> list[Element]:
+        if node is None:
+            return []
+        return [n for n in node.xpath(path, namespaces=self.namespaces)
+                if isinstance(n, etree._Element)]
+
+    def node(self, node: Element | None, path: str) -> Element | None:
+        found = self.nodes(node, path)
+        return found[0] if found else None
+
+    def text(self, node: Element | None, path: str) -> str | None:
+        """The first non-blank text at ``path``, stripped, or ``None``."""
+        for found in self.nodes(node, path):
+            if found.text and found.text.strip():
+                return found.text.strip()
+        return None
+
+    def attribute(self, node: Element | None, path: str, name: str) -> str | None:
+        """Attribute ``name`` of the first element at ``path``, stripped, or ``None``."""
+        found = self.node(node, path)
+        value = found.get(name) if found is not None else None
+        return value.strip() if value and value.strip() else None
+
+    def amount(self, node: Element | None, path: str, field: str) -> Decimal | None:
+        """The amount at ``path``; ``None`` if absent, a RowError if not a number."""
+        found = self.node(node, path)
+        if found is None or not (found.text or "").strip():
+            return None
+        try:
+            return to_decimal(found.text or "")
+        except MoneyError:
+            self.fail(field, f"{self.label(field)} {found.text!r} is not an amount", found)
+            return None
+
+    def date_value(
+        self,
+        node: Element | None,
+        path: str,
+        field: str,
+        convert: Callable[[Element], date],
+    ) -> date | None:
+        """The date at ``path`` read by ``convert``; a RowError if it is not one."""
+        found = self.dates(node, path, field, convert)
+        return found[0] if found else None
+
+    def dates(
+        self,
+        node: Element | None,
+        path: str,
+        field: str,
+        convert: Callable[[Element], date],
+    ) -> list[date]:
+        """Every date at ``path``, in document order; a RowError per malformed one."""
+        result: list[date] = []
+        for found in self.nodes(node, path):
+            if not (found.text or "").strip():
+                continue
+            try:
+                result.append(convert(found))
+            except ValueError:
+                self.fail(field, f"{self.label(field)} {found.text!r} is not a date", found)
+        return result
+
+    def label(self, field: str) -> str:
+        return self.labels.get(field, field)
+
+    def fail(self, field: str, message: str, node: Element | None = None) -> None:
+        line = node.sourceline if node is not None else None
+        self.errors.append(RowError(line, message, field))

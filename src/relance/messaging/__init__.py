@@ -1,0 +1,1 @@
+"""Messages to customers: reminder and formal-notice emails, French and English."""

@@ -1,0 +1,114 @@
+"""Django settings, read from the environment so one install serves every deployment.
+
+Embedded default: a SQLite file and an outbox folder under ``RELANCE_DATA``
+(default ``./relance-data``). Production: ``RELANCE_DATABASE_URL`` pointing at
+PostgreSQL and ``RELANCE_SMTP_HOST`` at a relay.
+
+=========================  ====================================================
+variable                   meaning
+=========================  ====================================================
+RELANCE_DATA               data directory (database, outbox, documents)
+RELANCE_DATABASE_URL       ``sqlite:///path`` or ``postgresql://user@host:port/db``
+RELANCE_SMTP_HOST/PORT     SMTP relay; without it messages go to the outbox folder
+RELANCE_SMTP_USER/PASSWORD SMTP credentials
+RELANCE_SMTP_TLS           ``starttls`` (default with a user), ``ssl`` or ``none``
+RELANCE_SECRET_KEY         Django secret key (a development one by default)
+RELANCE_DEBUG              ``1`` for Django's debug pages
+RELANCE_ALLOWED_HOSTS      comma-separated host names
+=========================  ====================================================
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent
+DATA_DIR = Path(os.environ.get("RELANCE_DATA", "relance-data")).resolve()
+OUTBOX_DIR = DATA_DIR / "outbox"
+DOCUMENTS_DIR = DATA_DIR / "documents"
+
+
+def database_from_url(url: str) -> dict:
+    """A Django DATABASES entry from ``sqlite:///file`` or ``postgresql://…`` URLs."""
+    parts = urlsplit(url)
+    if parts.scheme == "sqlite":
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": unquote(parts.path[1:]) or ":memory:",
+                "OPTIONS": {"timeout": 30}}
+    if parts.scheme in ("postgres", "postgresql"):
+        return {"ENGINE": "django.db.backends.postgresql", "NAME": parts.path.lstrip("/"),
+                "USER": unquote(parts.username or ""), "PASSWORD": unquote(parts.password or ""),
+                "HOST": parts.hostname or "", "PORT": str(parts.port or ""),
+                "CONN_MAX_AGE": 60}
+    raise ValueError(f"RELANCE_DATABASE_URL: unsupported scheme {parts.scheme!r} "
+                     "(expected sqlite:/// or postgresql://)")
+
+
+DATABASES = {"default": database_from_url(
+    os.environ.get("RELANCE_DATABASE_URL", f"sqlite:///{DATA_DIR / 'relance.sqlite3'}"))}
+
+SECRET_KEY = os.environ.get("RELANCE_SECRET_KEY", "relance-development-key-change-me-in-production")
+DEBUG = os.environ.get("RELANCE_DEBUG") == "1"
+ALLOWED_HOSTS = os.environ.get("RELANCE_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "relance.ledger",
+    "relance.dunning",
+    "relance.messaging",
+    "relance.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "relance.urls"
+WSGI_APPLICATION = "relance.wsgi.application"
+TEMPLATES = [{
+    "BACKEND": "django.template.backends.django.DjangoTemplates",
+    "DIRS": [],
+    "APP_DIRS": True,
+    "OPTIONS": {"context_processors": [
+        "django.template.context_processors.request",
+        "django.contrib.auth.context_processors.auth",
+        "django.contrib.messages.context_processors.messages",
+    ]},
+}]
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+LANGUAGE_CODE = "fr"
+LANGUAGES = [("fr", _("French")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Europe/Paris"
+USE_I18N = True
+USE_TZ = True
+STATIC_URL = "static/"
+
+EMAIL_HOST = os.environ.get("RELANCE_SMTP_HOST", "")
+EMAIL_PORT = int(os.environ.get("RELANCE_SMTP_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("RELANCE_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("RELANCE_SMTP_PASSWORD", "")
+EMAIL_TLS_MODE = os.environ.get("RELANCE_SMTP_TLS", "starttls" if EMAIL_HOST_USER else "none")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"relance": {"handlers": ["console"], "level": os.environ.get("RELANCE_LOG", "WARNING")}},
+}
