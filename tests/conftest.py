@@ -9,9 +9,17 @@ CI sets it and checks the folder exists.
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# Tests never touch a real data directory: a fresh one per run unless one is given.
+os.environ.setdefault("RELANCE_DATA", tempfile.mkdtemp(prefix="relance-test-"))
+
+
+def pytest_configure(config) -> None:
+    Path(os.environ["RELANCE_DATA"]).mkdir(parents=True, exist_ok=True)
 
 
 def samples_dir() -> Path | None:

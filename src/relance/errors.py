@@ -1,7 +1,8 @@
 """The exceptions Relance raises, in one documented tree.
 
 Batches (imports, parsers, the daily run) return ``(results, errors)`` so one
-bad row never stops the others; single commands raise one of these. The web,
+bad row never stops the others (errors are :class:`RowError` values, defined at
+the end); single commands raise one of these. The web,
 API and CLI layers translate them into a status code and a message in the
 user's language.
 
@@ -16,6 +17,8 @@ user's language.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 
 class RelanceError(Exception):
@@ -48,3 +51,18 @@ class RateMissing(RelanceError):
 
 class DeliveryError(RelanceError):
     """A message could not be handed to the mail system."""
+
+
+@dataclass(frozen=True, slots=True)
+class RowError:
+    """One row of a file that could not be used (the batch channel); the others still are."""
+
+    line: int | None
+    message: str
+    field: str | None = None
+
+    def __str__(self) -> str:
+        where = f"line {self.line}" if self.line is not None else "file"
+        if self.field:
+            where += f", field {self.field}"
+        return f"{where}: {self.message}"

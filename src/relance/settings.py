@@ -36,7 +36,8 @@ def database_from_url(url: str) -> dict:
     """A Django DATABASES entry from ``sqlite:///file`` or ``postgresql://…`` URLs."""
     parts = urlsplit(url)
     if parts.scheme == "sqlite":
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": unquote(parts.path[1:]) or ":memory:",
+        return {"ENGINE": "django.db.backends.sqlite3",
+                "NAME": unquote(parts.path[1:]) or ":memory:",
                 "OPTIONS": {"timeout": 30}}
     if parts.scheme in ("postgres", "postgresql"):
         return {"ENGINE": "django.db.backends.postgresql", "NAME": parts.path.lstrip("/"),
@@ -49,6 +50,10 @@ def database_from_url(url: str) -> dict:
 
 DATABASES = {"default": database_from_url(
     os.environ.get("RELANCE_DATABASE_URL", f"sqlite:///{DATA_DIR / 'relance.sqlite3'}"))}
+
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Tests run on a real SQLite file, like the embedded default, not in memory.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-relance.sqlite3")}
 
 SECRET_KEY = os.environ.get("RELANCE_SECRET_KEY", "relance-development-key-change-me-in-production")
 DEBUG = os.environ.get("RELANCE_DEBUG") == "1"
@@ -100,15 +105,21 @@ USE_I18N = True
 USE_TZ = True
 STATIC_URL = "static/"
 
-EMAIL_HOST = os.environ.get("RELANCE_SMTP_HOST", "")
-EMAIL_PORT = int(os.environ.get("RELANCE_SMTP_PORT", "25"))
-EMAIL_HOST_USER = os.environ.get("RELANCE_SMTP_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("RELANCE_SMTP_PASSWORD", "")
-EMAIL_TLS_MODE = os.environ.get("RELANCE_SMTP_TLS", "starttls" if EMAIL_HOST_USER else "none")
+# Our own SMTP settings (Django's EMAIL_* settings are deprecated in favour of MAILERS,
+# and Relance's sender needs retries and threading of its own anyway).
+RELANCE_SMTP = {
+    "host": os.environ.get("RELANCE_SMTP_HOST", ""),
+    "port": int(os.environ.get("RELANCE_SMTP_PORT", "25")),
+    "user": os.environ.get("RELANCE_SMTP_USER", ""),
+    "password": os.environ.get("RELANCE_SMTP_PASSWORD", ""),
+    "tls": os.environ.get("RELANCE_SMTP_TLS",
+                          "starttls" if os.environ.get("RELANCE_SMTP_USER") else "none"),
+}
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"relance": {"handlers": ["console"], "level": os.environ.get("RELANCE_LOG", "WARNING")}},
+    "loggers": {"relance": {"handlers": ["console"],
+                            "level": os.environ.get("RELANCE_LOG", "WARNING")}},
 }

@@ -14,6 +14,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from relance.errors import FormatError
 from relance.formats.fec import open_total, open_totals, parse, receivables
@@ -186,8 +188,8 @@ def test_biggest_sample_parses_well_under_a_second(samples: Path) -> None:
 def fec(*rows: str, header: str = HEADER, sep: str = "\t", end: str = "\n",
         encoding: str = "utf-8") -> bytes:
     """A FEC whose rows are written with "|" between fields, as in the A47 A-1 layout."""
-    return end.join(line.replace("|", sep) for line in (header, *rows)).encode(encoding) + \
-        end.encode()
+    text = "".join(line.replace("|", sep) + end for line in (header, *rows))
+    return text.encode(encoding)
 
 
 def entry_line(journal: str, number: str, day: str, account: str, debit: str, credit: str,
@@ -237,6 +239,7 @@ def test_latin1_bom_and_cr_cr_lf() -> None:
     assert parse(latin)[0][0].comp_aux_lib == "Société Générale"
     bom = b"\xef\xbb\xbf" + fec(INVOICE)
     assert parse(bom)[0][0].journal_code == "VE"
+    assert parse(fec(INVOICE, encoding="utf-16"))[0][0].comp_aux_lib == "Dupont SA"
     lines, errors = parse(fec(INVOICE, SALE, VAT, end="\r\r\n"))
     assert errors == [] and [line.line for line in lines] == [2, 3, 4]
 
@@ -260,6 +263,7 @@ def test_montant_and_sens_instead_of_debit_and_credit() -> None:
     (b"\xef\xbb\xbf \r\n", "empty"),
     (bytes(range(256)) * 8, "binary"),
     (b"\x89PNG\r\n\x1a\n" + bytes(range(200)), "binary"),
+    (bytes(range(1, 256)) * 4, "binary"),
     (fec(INVOICE, header=HEADER.replace("|CompteLib", "")), "CompteLib"),
     (fec(INVOICE, sep=";", header=HEADER.replace("|", ";")), "separator"),
     (b"hello world\nfoo bar\n", "separator"),
@@ -267,6 +271,25 @@ def test_montant_and_sens_instead_of_debit_and_credit() -> None:
 def test_unreadable_files_raise_format_error(data: bytes, message: str) -> None:
     with pytest.raises(FormatError, match=message):
         parse(data)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=400))
+def test_any_bytes_give_records_or_a_format_error(data: bytes) -> None:
+    try:
+        lines, errors = parse(data)
+    except FormatError:
+        return
+    assert all(error.line and error.line > 1 for error in errors)
+    assert all(line.line > 1 for line in lines)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.text(alphabet="0123456789,.-+ aZ|\t", max_size=30), max_size=25))
+def test_any_row_after_a_valid_header_is_a_line_or_a_row_error(fields: list[str]) -> None:
+    data = fec(INVOICE, "|".join(fields))
+    lines, errors = parse(data)
+    assert lines[0].line == 2 and len(lines) + len(errors) in (1, 2)
 
 
 def test_bad_rows_are_reported_and_the_others_kept() -> None:

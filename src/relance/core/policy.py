@@ -119,7 +119,8 @@ def _step(item: Any, where: str) -> Step:
     for channel in channels:
         if channel not in CHANNELS:
             raise ScenarioError(
-                f"{where}.channel: unknown channel {channel!r}; expected one of {', '.join(CHANNELS)}")
+                f"{where}.channel: unknown channel {channel!r}; "
+                f"expected one of {', '.join(CHANNELS)}")
     offset = _int(item.get("offset"), f"{where}.offset")
     template = item.get("template", "")
     if not isinstance(template, str):

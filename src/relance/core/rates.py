@@ -30,8 +30,7 @@ from importlib import resources
 from types import MappingProxyType
 
 from relance.core.money import MoneyError, to_decimal
-from relance.errors import RateMissing
-from relance.formats import RowError
+from relance.errors import RateMissing, RowError
 
 COLUMNS = ("year", "half", "ecb_mro", "legal_other", "legal_private", "source")
 

@@ -247,7 +247,8 @@ def check_promises(org: Organization, day: date) -> int:
 def _check_promise(row: PromiseRow, day: date) -> int:
     invoices = list(with_balance(Invoice.objects.filter(promises=row)))
     currency = invoices[0].currency if invoices else "EUR"
-    covered = sum((from_minor(i.balance_minor, currency) for i in invoices), from_minor(0, currency))
+    zero = from_minor(0, currency)
+    covered = sum((from_minor(i.balance_minor, currency) for i in invoices), zero)
     since = sum((from_minor(a.amount_minor, currency) for i in invoices
                  for a in i.allocations.filter(date__gte=row.made_on)), from_minor(0, currency))
     policy = policy_of(row.customer)

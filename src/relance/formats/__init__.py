@@ -8,19 +8,6 @@ line and what was expected. A file that cannot be read at all raises
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from relance.errors import RowError
 
-
-@dataclass(frozen=True, slots=True)
-class RowError:
-    """One row of a file that could not be used; the others still are."""
-
-    line: int | None
-    message: str
-    field: str | None = None
-
-    def __str__(self) -> str:
-        where = f"line {self.line}" if self.line is not None else "file"
-        if self.field:
-            where += f", field {self.field}"
-        return f"{where}: {self.message}"
+__all__ = ["RowError"]

@@ -127,7 +127,8 @@ def _credit(raw: Any, where: str, kind: str, refs: set[str], numbers: set[str],
     allocations = {n: _amount(v, f"{where}.allocations.{n}")
                    for n, v in explicit.items() if _known(n, f"{where}.allocations", numbers)}
     return Credit(str(x.get("number", x.get("reference", where))), _ref(x, where, refs),
-                  _date(x.get("date"), f"{where}.date"), _amount(x.get("amount"), f"{where}.amount"),
+                  _date(x.get("date"), f"{where}.date"),
+                  _amount(x.get("amount"), f"{where}.amount"),
                   _text(x.get("currency", currency), f"{where}.currency"), kind,
                   str(x.get("reference", "")), applies, allocations)
 
@@ -211,7 +212,8 @@ def _amount(value: Any, where: str) -> Decimal:
     try:
         amount = to_decimal(value)
     except MoneyError:
-        raise ScenarioError(f"{where}: expected an amount like \"1200.00\", got {value!r}") from None
+        raise ScenarioError(
+            f"{where}: expected an amount like \"1200.00\", got {value!r}") from None
     if amount <= 0:
         raise ScenarioError(f"{where}: must be positive, got {value!r}")
     return amount

@@ -142,7 +142,7 @@ def _invoice_pdf(invoice: Invoice) -> Attachment | None:
 def deliver(action: Action) -> OutboxMessage:
     """Compose ``action``'s email and write it to the outbox folder or send it by SMTP."""
     message, attachments = compose(action)
-    if settings.EMAIL_HOST:
+    if settings.RELANCE_SMTP["host"]:
         _smtp_send(message)
         path, status = "", "sent"
     else:
@@ -172,11 +172,11 @@ def _write(action: Action, message: EmailMessage) -> Path:
 
 
 def _smtp_send(message: EmailMessage) -> None:
-    mode = settings.EMAIL_TLS_MODE
-    factory = smtplib.SMTP_SSL if mode == "ssl" else smtplib.SMTP
-    with factory(settings.EMAIL_HOST, settings.EMAIL_PORT, timeout=30) as smtp:
-        if mode == "starttls":
+    smtp_settings = settings.RELANCE_SMTP
+    factory = smtplib.SMTP_SSL if smtp_settings["tls"] == "ssl" else smtplib.SMTP
+    with factory(smtp_settings["host"], smtp_settings["port"], timeout=30) as smtp:
+        if smtp_settings["tls"] == "starttls":
             smtp.starttls(context=ssl.create_default_context())
-        if settings.EMAIL_HOST_USER:
-            smtp.login(settings.EMAIL_HOST_USER, settings.EMAIL_HOST_PASSWORD)
+        if smtp_settings["user"]:
+            smtp.login(smtp_settings["user"], smtp_settings["password"])
         smtp.send_message(message)

@@ -18,7 +18,8 @@ def today(request: HttpRequest) -> HttpResponse:
     return render(request, "web/today.html", {
         "day": last, "actions": actions,
         "tasks": Task.objects.filter(due_on=last, done_on__isnull=True).select_related("customer"),
-        "messages_out": OutboxMessage.objects.select_related("action__customer").order_by("-id")[:200],
+        "messages_out": (OutboxMessage.objects.select_related("action__customer")
+                         .order_by("-id")[:200]),
     })
 
 

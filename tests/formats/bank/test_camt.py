@@ -141,12 +141,24 @@ def test_batch_of_two_transfers_and_one_debit_in_version_08_with_a_prefix():
 
 
 def test_batch_whose_transactions_do_not_add_up_is_kept_whole_and_reported():
-    wrong = _entry("1000.00", "CRDT", _tx("600.00", DEBTOR, "A", "") + _tx("300.00", DEBTOR,
-                                                                           "B", ""))
+    wrong = _entry("1000.00", "CRDT", _tx("600.00", DEBTOR, "A", "<c:Ustrd>F1</c:Ustrd>")
+                   + _tx("300.00", DEBTOR, "B", "<c:Ustrd>F2</c:Ustrd>"))
     statements, errors = camt.parse(_statement(wrong, closing="2000.00"))
 
-    assert [line.amount for line in statements[0].lines] == [Decimal("1000.00")]
+    (line,) = statements[0].lines
+    assert (line.amount, line.remittance) == (Decimal("1000.00"), "F1 F2")
     assert [e.field for e in errors] == ["TxDtls"]
+
+
+def test_batch_without_transaction_amounts_is_one_line_of_the_entry_amount():
+    batch = _entry("1000.00", "CRDT", _tx(None, DEBTOR, "A", "<c:Ustrd>F1</c:Ustrd>")
+                   + _tx(None, DEBTOR, "B", RF))
+    statements, errors = camt.parse(_statement(batch, closing="2000.00"))
+
+    (line,) = statements[0].lines
+    assert (line.amount, line.remittance) == (Decimal("1000.00"), "F1")
+    assert line.structured_reference == "RF18539007547034"
+    assert errors == []
 
 
 def test_pending_entry_is_left_out_and_reported():
@@ -162,3 +174,13 @@ def test_unbalanced_statement_is_reported_not_accepted():
 
     assert [e.field for e in errors] == ["closing_balance"]
     assert "2000.00" in errors[0].message
+
+
+def test_account_report_camt052_reads_the_same():
+    report = _statement(BATCH + DEBIT).replace(b"BkToCstmrStmt", b"BkToCstmrAcctRpt").replace(
+        b"c:Stmt>", b"c:Rpt>").replace(b"camt.053.001.08", b"camt.052.001.08")
+
+    statements, errors = camt.parse(report)
+
+    assert errors == []
+    assert len(statements[0].lines) == 3

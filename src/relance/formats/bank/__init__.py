@@ -119,7 +119,7 @@ def check_size(data: bytes, what: str) -> None:
     if not data.strip():
         raise FormatError(f"{what}: the file is empty")
     if len(data) > MAX_BYTES:
-        raise FormatError(f"{what}: the file is larger than {MAX_BYTES // (1024 * 1024)} MB")
+        raise FormatError(f"{what}: the file is larger than the limit of {MAX_BYTES:,} bytes")
 
 
 def decode_text(data: bytes, what: str, fallback: str = "cp1252") -> str:

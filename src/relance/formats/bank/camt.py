@@ -138,11 +138,12 @@ def _booked_lines(entry: Element, errors: list[RowError]) -> list[BankLine]:
     if len(details) > 1 and None not in amounts:
         total = sum(a for a in amounts if a is not None)
         if total == amount:
-            return [_line(entry, tx, a, currency) for tx, a in zip(details, amounts, strict=True)]
+            return [_line(entry, [tx], a, currency)
+                    for tx, a in zip(details, amounts, strict=True)]
         errors.append(RowError(entry.sourceline, f"the transactions of this batch add up to "
                                                  f"{total}, not the entry amount {amount}; "
                                                  "kept as one line", "TxDtls"))
-    return [_line(entry, details[0] if len(details) == 1 else None, amount, currency)]
+    return [_line(entry, details, amount, currency)]
 
 
 def _detail_amount(tx: Element, entry_indicator: str) -> Decimal | None:
@@ -152,19 +153,21 @@ def _detail_amount(tx: Element, entry_indicator: str) -> Decimal | None:
     return _apply_sign(_decimal(text), _text(tx, "CdtDbtInd") or entry_indicator)
 
 
-def _line(entry: Element, tx: Element | None, amount: Decimal, currency: str) -> BankLine:
+def _line(entry: Element, txs: list[Element], amount: Decimal, currency: str) -> BankLine:
+    """One line for ``amount``, described by ``txs`` (one transaction, or a whole batch)."""
     booking = _date(entry, "BookgDt") or _date(entry, "ValDt")
     if booking is None:
         raise ValueError("entry without booking date")
-    source = tx if tx is not None else entry
+    # Parties and references are only certain when the line is a single transaction.
+    source = txs[0] if len(txs) == 1 else entry
     party, account = ("Dbtr", "DbtrAcct") if amount > 0 else ("Cdtr", "CdtrAcct")
     return BankLine(
         booking_date=booking, value_date=_date(entry, "ValDt"), amount=amount,
         currency=currency,
         counterparty_name=_party_name(source, party),
         counterparty_iban=_text(source, "RltdPties", account, "Id", "IBAN"),
-        remittance=_remittance(entry, tx),
-        structured_reference=" ".join(_texts(source, "RmtInf", "Strd", "CdtrRefInf", "Ref")),
+        remittance=_remittance(entry, txs),
+        structured_reference=_creditor_references(entry, txs),
         end_to_end_id=_end_to_end(source),
         bank_reference=(_text(source, "Refs", "AcctSvcrRef") or _text(entry, "AcctSvcrRef")
                         or _text(entry, "NtryRef")),
@@ -180,14 +183,17 @@ def _party_name(source: Element, party: str) -> str:
     return (names[0].text or "").strip() if names else ""
 
 
-def _remittance(entry: Element, tx: Element | None) -> str:
+def _remittance(entry: Element, txs: list[Element]) -> str:
     # Free-text remittance first; banks that send none often put it in the additional info.
-    source = tx if tx is not None else entry
-    free = _texts(source, "RmtInf", "Ustrd")
-    if free:
-        return " ".join(free)
-    extra = _texts(tx, "AddtlTxInf") if tx is not None else []
-    return " ".join(extra or _texts(entry, "AddtlNtryInf"))
+    free = [text for tx in txs or [entry] for text in _texts(tx, "RmtInf", "Ustrd")]
+    extra = [text for tx in txs for text in _texts(tx, "AddtlTxInf")]
+    return " ".join(free or extra or _texts(entry, "AddtlNtryInf"))
+
+
+def _creditor_references(entry: Element, txs: list[Element]) -> str:
+    """RF (ISO 11649), QR or ISR references given in structured remittance."""
+    path = ("RmtInf", "Strd", "CdtrRefInf", "Ref")
+    return " ".join(ref for tx in txs or [entry] for ref in _texts(tx, *path))
 
 
 def _end_to_end(source: Element) -> str:

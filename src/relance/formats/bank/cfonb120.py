@@ -96,7 +96,7 @@ class _Open:
 def parse(data: bytes) -> tuple[list[BankStatement], list[RowError]]:
     """Statements of a CFONB 120 file; see the module docstring."""
     check_size(data, "CFONB 120")
-    records = _records(decode_text(data, "CFONB 120", fallback="latin-1"))
+    records = _records(decode_text(data, "CFONB 120"))
     statements: list[BankStatement] = []
     errors: list[RowError] = []
     current: _Open | None = None
@@ -121,8 +121,8 @@ def _records(text: str) -> list[tuple[int, str]]:
     records = [(n, line) for n, line in enumerate(lines, start=1) if line.strip()]
     if not records or records[0][1][:2] not in ("01", "04"):
         raise FormatError("CFONB 120: the file does not start with a 01 or 04 record")
-    if not any(len(line.rstrip()) > 90 for _, line in records):
-        raise FormatError("CFONB 120: no record is 120 characters long")
+    if not any(len(line.rstrip()) >= 104 for _, line in records):
+        raise FormatError("CFONB 120: no record reaches the amount field (positions 91-104)")
     return records
 
 

@@ -209,9 +209,9 @@ def _finish(statements: list[_Open], errors: list[RowError]) -> list[BankStateme
                       for line in current.lines)
         statement = BankStatement(current.account, current.currency, opening[0], opening[1],
                                   closing[0], closing[1], lines)
-        if current.closing is None:
-            errors.append(RowError(current.line, "statement without closing balance :62F:",
-                                   "62F"))
+        for tag, balance in (("60F", current.opening), ("62F", current.closing)):
+            if balance is None:
+                errors.append(RowError(current.line, f"statement without balance :{tag}:", tag))
         mismatch = balance_error(statement, current.line)
         errors.extend([mismatch] if mismatch else [])
         result.append(statement)

@@ -10,12 +10,12 @@ separated by a tab or ``|``; amounts with a comma as decimal separator; dates
 
 What real exports do besides the text of the standard, and how this reader copes:
 
-* encoding: UTF-8 with or without BOM; when the bytes are not valid UTF-8, Windows-1252
-  (a superset of the printable ISO 8859-1 range; ISO 8859-1 itself for the five bytes
-  it leaves undefined), unless the DOS code page 850 reads more French characters:
+* encoding: UTF-8 with or without BOM, UTF-16 with BOM; when the bytes are not valid
+  UTF-8, Windows-1252 (a superset of the printable ISO 8859-1 range; ISO 8859-1 itself
+  for the five bytes it leaves undefined), unless DOS code page 850 reads more French:
   old DOS-born tools still write ``CREAT°`` as byte ``F8``, which is ``ø`` in 1252;
 * line ends: LF, CRLF, CR CR LF (a CRLF converted twice) or a lone CR: each run counts as
-  one end of line, so line numbers are those an editor shows (header = line 1);
+  one end of line, and lines are numbered from 1 (the header) in that count;
 * header names in any case (``MontantDevise`` / ``Montantdevise``), extra columns
   (the BNC/BA cash-basis variant adds ``DateRglt``, ``ModeRglt``, ``NatOp``,
   ``IdClient``) are ignored, a trailing separator at the end of each line is dropped;
@@ -132,19 +132,25 @@ def parse(data: bytes) -> tuple[list[FecLine], list[RowError]]:
 
 def _decode(data: bytes) -> str:
     """Text of the file; refuses empty and binary content (A47 A-1 requires plain text)."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    if not data.strip():
+    text = _text(data)
+    if not text.strip():
         raise FormatError("empty file: a FEC starts with a header line naming its fields")
-    if b"\x00" in data:
-        raise FormatError("binary data (NUL bytes): a FEC is a plain text file")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        text = _decode_legacy(data)
-    if len(_CONTROL.findall(text[:65536])) > 0.01 * min(len(text), 65536):
+    sample = text[:65536]
+    if "\x00" in text or len(_CONTROL.findall(sample)) > 0.01 * len(sample):
         raise FormatError("binary data (control characters): a FEC is a plain text file")
     return text
+
+
+def _text(data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise FormatError("broken UTF-16 text") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return _decode_legacy(data)
 
 
 def _decode_legacy(data: bytes) -> str:

@@ -23,7 +23,8 @@ def organization(slug: str | None) -> Organization:
     if slug:
         org = Organization.objects.filter(slug=slug).first()
         if org is None:
-            raise CommandError(f"no organization {slug!r}; create it with: relance init --org {slug}")
+            raise CommandError(
+                f"no organization {slug!r}; create it with: relance init --org {slug}")
         return org
     orgs = list(Organization.objects.all()[:2])
     if not orgs:

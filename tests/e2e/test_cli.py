@@ -1,0 +1,76 @@
+"""The commands a user types, run as a user would (a subprocess, a fresh data folder)."""
+
+from __future__ import annotations
+
+import email
+import os
+import subprocess
+import sys
+from email import policy
+from pathlib import Path
+
+import pytest
+
+
+def relance(*args: str, data: Path, check: bool = True) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k != "RELANCE_DATABASE_URL"}
+    env["RELANCE_DATA"] = str(data)
+    return subprocess.run([sys.executable, "-m", "relance.cli", *args], env=env, check=check,
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_demo_imports_runs_the_day_and_prints_what_went_out(tmp_path):
+    data = tmp_path / "demo"
+    out = relance("demo", "--no-serve", data=data).stdout
+    assert "customers: 7" in out
+    for step in ("courtesy", "reminder_1", "reminder_2", "formal_notice", "litigation_review"):
+        assert f"  {step}" in out
+    emls = sorted((data / "outbox").rglob("*.eml"))
+    assert emls and "messages written today: 5" in out
+    for path in emls:
+        mail = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+        assert mail["Message-ID"] and mail["From"].addresses[0].display_name == "Camille Martin"
+        assert any(p.get_filename().endswith(".pdf") for p in mail.iter_attachments())
+    # Running the demo again starts afresh and gives the same summary.
+    assert relance("demo", "--no-serve", data=data).stdout == out
+
+
+def test_demo_refuses_to_wipe_a_folder_it_did_not_make(tmp_path):
+    (tmp_path / "precious.txt").write_text("real data")
+    result = relance("demo", "--no-serve", data=tmp_path, check=False)
+    assert result.returncode != 0 and "not a demo" in result.stderr
+    assert (tmp_path / "precious.txt").exists()
+
+
+def test_init_import_run_from_the_command_line(tmp_path):
+    data = tmp_path / "data"
+    relance("init", "--org", "acme", "--name", "Acme", "--collector-name", "Camille Martin",
+            "--collector-email", "recouvrement@acme.example", data=data)
+    contacts = tmp_path / "contacts.csv"
+    contacts.write_text("customer_ref;customer_name;email\nC1;Atelier;compta@atelier.example\n")
+    invoices = tmp_path / "invoices.csv"
+    invoices.write_text("number;customer_ref;issue_date;due_date;amount\n"
+                        "F-1;C1;2026-01-01;2026-01-31;100.00\nF-2;C1;bad;2026-01-31;1\n")
+    out = relance("import", "contacts", str(contacts), data=data).stdout
+    assert "customer: 1 created" in out
+    out = relance("import", "invoices", str(invoices), "--date", "2026-02-01", data=data).stdout
+    assert "invoice: 1 created" in out and "line 3, field issue_date" in out
+    out = relance("run", "--date", "2026-02-03", data=data).stdout
+    assert "1 actions (1 reminder_1)" in out and "written" in out
+    assert "0 actions" in relance("run", "--date", "2026-02-03", data=data).stdout
+
+
+def test_a_missing_file_or_bad_date_is_a_clear_error(tmp_path):
+    relance("init", data=tmp_path)
+    result = relance("import", "fec", str(tmp_path / "nope.txt"), data=tmp_path, check=False)
+    assert result.returncode != 0 and "no such file" in result.stderr
+    result = relance("run", "--date", "31/12/2026", data=tmp_path, check=False)
+    assert result.returncode != 0 and "expected a date like" in result.stderr
+
+
+@pytest.mark.parametrize("bad", ["period: {from: 2026-01-01}", "{"])
+def test_simulate_reports_a_malformed_file(tmp_path, bad):
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(bad)
+    result = relance("simulate", str(scenario), "--json", data=tmp_path, check=False)
+    assert result.returncode != 0 and str(scenario) in result.stderr

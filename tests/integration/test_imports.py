@@ -1,0 +1,69 @@
+"""Imports: idempotent, a row-by-row report, bad rows rejected, bad files write nothing."""
+
+from datetime import date
+
+import pytest
+
+from relance.errors import FormatError
+from relance.formats.fec import parse as parse_fec
+from relance.imports.csv_files import import_contacts, import_invoices
+from relance.imports.fec import import_fec
+from relance.ledger.models import Customer, Invoice
+
+from .conftest import CONTACTS, INVOICES
+
+
+def test_reimporting_the_same_files_changes_nothing(book, tmp_path):
+    contacts = import_contacts(book, CONTACTS.encode(), "contacts.csv")
+    invoices = import_invoices(book, INVOICES.format(pdf=tmp_path / "F-100.pdf").encode(),
+                               "invoices.csv", known_from=date(2026, 3, 9))
+    assert not contacts.changed and not invoices.changed
+    assert invoices.count("unchanged", "invoice") == 4
+    assert Invoice.objects.get(number="F-100").known_from == date(2026, 3, 1)
+
+
+def test_a_bad_row_is_rejected_with_its_line_and_the_others_import(org):
+    data = (b"number;customer_ref;issue_date;due_date;amount\n"
+            b"F-1;C1;2026-01-01;2026-01-31;100.00\n"
+            b"F-2;C1;2026-13-01;2026-01-31;100.00\n"
+            b"F-3;C1;2026-01-01;2026-01-31;1.234,5\n"
+            b"F-4;C1;2026-01-01;2026-01-31;-5\n"
+            b"F-5;C1;2026-01-01;2026-01-31;50\n")
+    report = import_invoices(org, data, "factures.csv", known_from=date(2026, 1, 1))
+    assert [(e.line, e.field) for e in report.rejected] == [
+        (3, "issue_date"), (4, "amount"), (5, "amount")]
+    assert "factures.csv" in report.summary() and "line 3" in report.summary()
+    assert sorted(Invoice.objects.values_list("number", flat=True)) == ["F-1", "F-5"]
+
+
+@pytest.mark.parametrize("data, message", [
+    (b"", "empty"),
+    (b"numero;client\nF-1;C1\n", "missing column"),
+    (b"\x00\x01\x02binary", "binary"),
+])
+def test_an_unreadable_invoice_file_is_rejected_whole(org, data, message):
+    with pytest.raises(FormatError, match=message):
+        import_invoices(org, data, "x.csv", known_from=date(2026, 1, 1))
+    assert not Invoice.objects.exists() and not Customer.objects.exists()
+
+
+def test_an_unreadable_fec_writes_nothing(org):
+    with pytest.raises(FormatError):
+        import_fec(org, b"JournalCode\tfoo\n1\t2\n", "bad.txt")
+    with pytest.raises(FormatError):
+        parse_fec("pas un FEC du tout".encode("utf-16"))
+    assert not Customer.objects.exists()
+
+
+def test_contacts_csv_in_windows_1252_with_accents(org):
+    data = "customer_ref;customer_name;email;first_name\nC9;Société Générale d'Élec;a@b.fr;Hélène\n"
+    import_contacts(org, data.encode("cp1252"), "contacts.csv")
+    customer = org.customers.get(ref="C9")
+    assert customer.name == "Société Générale d'Élec"
+    assert customer.contacts.get().first_name == "Hélène"
+
+
+def test_a_bad_siren_is_rejected_naming_the_field(org):
+    data = b"customer_ref;siren\nC1;123456789\n"
+    report = import_contacts(org, data, "contacts.csv")
+    assert [(e.line, e.field) for e in report.rejected] == [(2, "siren")]
