@@ -50,7 +50,7 @@ run_tests() {
 
   trap 'rm -rf "$TEST_TMP"' EXIT
   export RELANCE_DATA="$TEST_TMP/data"
-  "$VENV/bin/ruff" check src tests bench
+  "$VENV/bin/ruff" check .
   echo "== tests on SQLite ==" >&2
   "$VENV/bin/pytest" "$@"
   if postgres_reachable; then

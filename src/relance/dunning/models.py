@@ -95,3 +95,22 @@ class TimelineEntry(models.Model):
 
     class Meta:
         ordering = ["day", "at", "id"]
+
+
+class Policy(models.Model):
+    """A user-defined scenario (dunning policy) of an organization, stored as plain data.
+
+    ``definition`` has the shape of an inline policy of spec/scenario.md: ``steps``
+    (name, channel(s), offset, template), ``min_gap``, ``threshold``, ``promise_grace``.
+    It is validated by ``relance.core.policy.policy_from_dict`` before it is saved.
+    """
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE,
+                                     related_name="policies")
+    name = models.SlugField(max_length=64)
+    definition = models.JSONField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        unique_together = [("organization", "name")]
+        ordering = ["name"]

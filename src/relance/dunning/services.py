@@ -31,11 +31,11 @@ from relance.core.policy import STANDARD, Policy
 from relance.dunning.models import Action, StepRecord, Task, TimelineEntry
 from relance.dunning.models import Dispute as DisputeRow
 from relance.dunning.models import Promise as PromiseRow
+from relance.dunning.policies import policy_named
 from relance.ledger.models import Customer, Invoice, Organization
 from relance.ledger.services import to_core_customer, to_core_invoice, with_balance
 
 log = logging.getLogger("relance.run")
-POLICIES: dict[str, Policy] = {"standard": STANDARD}
 TASK_CHANNELS = {"call": "call", "task": "task", "letter": "letter"}
 
 
@@ -61,8 +61,16 @@ def calendar_of(org: Organization) -> BusinessCalendar:
     return BusinessCalendar(org.country, org.subdivision or None)
 
 
-def policy_of(customer: Customer) -> Policy:
-    return POLICIES.get(customer.policy, STANDARD)
+def policy_of(customer: Customer, cache: dict[tuple[int, str], Policy] | None = None) -> Policy:
+    """The customer's scenario; ``cache`` spares a query per invoice within one run."""
+    key = (customer.organization_id, customer.policy)
+    if cache is not None and key in cache:
+        return cache[key]
+    policy = STANDARD if customer.policy == STANDARD.name else policy_named(
+        customer.organization, customer.policy)
+    if cache is not None:
+        cache[key] = policy
+    return policy
 
 
 def customer_holds(customer: Customer) -> list[CustomerHold]:
@@ -97,6 +105,7 @@ class DayRun:
         self.org, self.day, self.progress = org, day, progress
         self.calendar = calendar_of(org)
         self.report = RunReport(org.slug, day)
+        self.policies: dict[tuple[int, str], Policy] = {}
 
     def run(self) -> RunReport:
         check_promises(self.org, self.day)
@@ -126,7 +135,7 @@ class DayRun:
         return by_customer
 
     def _decide_one(self, inv: Invoice, done: dict[str, date], holds: _Holds) -> Decision | None:
-        policy = policy_of(inv.customer)
+        policy = policy_of(inv.customer, self.policies)
         core_inv = to_core_invoice(inv, inv.customer.ref)
         balance = from_minor(inv.balance_minor, inv.currency)
         is_held = holds.held(inv, self.day, policy.promise_grace)
@@ -146,7 +155,7 @@ class DayRun:
             rows = {inv.number: inv for inv, _d in items}
             core_customer = to_core_customer(customer)
             grouped = core_actions.group([d for _i, d in items], {customer.ref: core_customer},
-                                         policy_of(customer))
+                                         policy_of(customer, self.policies))
             for action in grouped:
                 stored = self._store(customer, action, rows)
                 if stored is not None:

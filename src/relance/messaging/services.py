@@ -77,11 +77,11 @@ def _context(action: Action, invoices: list[Invoice], balances: dict) -> Message
     org, customer = action.organization, action.customer
     contacts = [c for c in customer.contacts.all() if c.email in action.recipients.split()]
     first_names = {c.first_name for c in contacts if c.first_name}
-    notice = action.step == "formal_notice"
+    notice = template_of(action) == "formal_notice"
     interest, indemnity = _penalties(invoices, action.day, customer.kind == "b2c",
                                      customer.insolvency) if notice else (None, None)
     return MessageContext(
-        step=action.step, language=customer.language, organization_name=org.name,
+        step=template_of(action), language=customer.language, organization_name=org.name,
         customer_name=customer.name,
         contact_first_name=first_names.pop() if len(first_names) == 1 else None,
         invoices=tuple(MessageInvoice(i.number, i.issued, i.due, i.amount, balances[i.pk])
@@ -91,6 +91,16 @@ def _context(action: Action, invoices: list[Invoice], balances: dict) -> Message
         indemnity=None if customer.kind == "b2c" else indemnity,
         deadline=action.day + timedelta(days=NOTICE_DAYS) if notice else None,
         iban=org.iban or None)
+
+
+def template_of(action: Action) -> str:
+    """The template a step renders: its own name unless its scenario names another."""
+    from relance.dunning.services import policy_of
+
+    try:
+        return policy_of(action.customer).step(action.step).template_name
+    except KeyError:  # the scenario changed since the action was recorded
+        return action.step
 
 
 def _penalties(invoices: list[Invoice], day: date, consumer: bool,

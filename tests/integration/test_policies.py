@@ -1,0 +1,49 @@
+"""User-defined scenarios: validated with clear messages, assigned per customer, applied."""
+
+from datetime import date
+
+import pytest
+
+from relance.dunning.policies import assign, policy_named, save_policy
+from relance.dunning.services import run_day
+from relance.errors import NotFound, ScenarioError
+
+SHORT = {"name": "court", "min_gap": 5, "threshold": "10.00", "steps": [
+    {"name": "rappel", "channel": "email", "offset": 1, "template": "reminder_1"},
+    {"name": "appel", "channel": "call", "offset": 6},
+    {"name": "mise_en_demeure", "channel": ["letter", "email"], "offset": 12,
+     "template": "formal_notice"},
+]}
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"steps": [{"name": "a", "channel": "email", "offset": 5, "template": "reminder_1"},
+                {"name": "b", "channel": "email", "offset": 2, "template": "reminder_1"}]},
+     "offsets out of order"),
+    ({"steps": [{"name": "a", "channel": "fax", "offset": 5}]}, "unknown channel 'fax'"),
+    ({"steps": [{"name": "relance_3", "channel": "email", "offset": 5}]},
+     "missing template for step(s): relance_3"),
+    ({"threshold": 1.5}, "threshold"),
+    ({"name": "standard"}, "name"),
+])
+def test_a_bad_scenario_is_refused_with_a_clear_message(org, change, message):
+    with pytest.raises(ScenarioError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        save_policy(org, {**SHORT, **change})
+
+
+def test_an_assigned_scenario_drives_the_next_run(book):
+    save_policy(book, SHORT)
+    customer = book.customers.get(ref="C1")
+    assign(customer, "court")
+    assert policy_named(book, "court").min_gap == 5
+    # F-100 and F-101 are due Thu 12 March: "rappel" at +1 = Fri 13 March, grouped.
+    report = run_day(book, date(2026, 3, 13))
+    [action] = [a for a in report.actions if a.customer.ref == "C1"]
+    assert action.step == "rappel"
+    [message] = [m for m in report.messages if m.action == action]
+    assert "F-100" in message.body and "F-101" in message.body
+
+
+def test_assigning_an_unknown_scenario_fails(book):
+    with pytest.raises(NotFound):
+        assign(book.customers.get(ref="C1"), "nope")
