@@ -22,6 +22,11 @@ def main(argv: list[str] | None = None) -> None:
         args = args[2:]
     elif args[:1] == ["demo"]:
         os.environ.setdefault("RELANCE_DATA", "relance-demo")
+    import django
+    from django.conf import settings
+
+    django.setup()
+    settings.DATA_DIR.mkdir(parents=True, exist_ok=True)  # SQLite needs its folder first
     execute_from_command_line(["relance", *args])
 
 
