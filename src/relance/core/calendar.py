@@ -16,8 +16,9 @@ import holidays
 
 ONE_DAY = timedelta(days=1)
 
-# holidays' own name for the Alsace-Moselle subdivision of France.
-ALSACE_MOSELLE = "Alsace-Moselle"
+# Alsace-Moselle (Bas-Rhin, Haut-Rhin, Moselle) keeps Good Friday and 26 December;
+# the holidays package files that calendar under Moselle's code.
+SUBDIVISION_ALIASES = {"Alsace-Moselle": "57", "alsace-moselle": "57"}
 
 
 @dataclass(frozen=True)
@@ -29,13 +30,13 @@ class BusinessCalendar:
     _cache: dict[int, frozenset[date]] = field(default_factory=dict, compare=False, repr=False)
 
     @cached_property
-    def _provider(self) -> holidays.HolidayBase:
-        return holidays.country_holidays(self.country, subdiv=self.subdiv)
+    def _subdiv(self) -> str | None:
+        return SUBDIVISION_ALIASES.get(self.subdiv or "", self.subdiv or None)
 
     def _holidays_of(self, year: int) -> frozenset[date]:
         if year not in self._cache:
-            self._cache[year] = frozenset(self._provider.__class__(
-                years=year, subdiv=self.subdiv).keys())
+            self._cache[year] = frozenset(holidays.country_holidays(
+                self.country, subdiv=self._subdiv, years=year).keys())
         return self._cache[year]
 
     def is_holiday(self, day: date) -> bool:

@@ -27,6 +27,7 @@ REPLAY_DAYS = 60
 
 class Command(BaseCommand):
     help = "Run the whole job on a demo book (or your FEC and contacts) and serve the page."
+    requires_system_checks = []  # checks would open the database before it is made afresh
 
     def add_arguments(self, parser):
         parser.add_argument("--date", help=f"the demo day (default {demo.DEMO_DAY}, or today "
@@ -104,7 +105,8 @@ def _order(step: str) -> int:
 def fresh_data_dir() -> None:
     """Start from an empty data directory, refusing to wipe one the demo did not make."""
     folder: Path = settings.DATA_DIR
-    if folder.exists() and any(folder.iterdir()) and not (folder / MARKER).exists():
+    occupied = {p.name for p in folder.iterdir() if p.stat().st_size} if folder.exists() else set()
+    if occupied and not (folder / MARKER).exists():
         raise CommandError(f"{folder} holds data that is not a demo's; choose another folder "
                            "with RELANCE_DATA=… or relance --data DIR demo")
     for path in sorted(folder.rglob("*"), reverse=True) if folder.exists() else []:
