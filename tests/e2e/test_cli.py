@@ -74,3 +74,34 @@ def test_simulate_reports_a_malformed_file(tmp_path, bad):
     scenario.write_text(bad)
     result = relance("simulate", str(scenario), "--json", data=tmp_path, check=False)
     assert result.returncode != 0 and str(scenario) in result.stderr
+
+
+def test_serve_shows_the_days_actions_and_the_outbox(tmp_path):
+    import socket
+    import time
+    import urllib.request
+
+    data = tmp_path / "demo"
+    relance("demo", "--no-serve", data=data)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if k != "RELANCE_DATABASE_URL"}
+    env["RELANCE_DATA"] = str(data)
+    server = subprocess.Popen([sys.executable, "-m", "relance.cli", "serve", "--addr",
+                               f"127.0.0.1:{port}"], env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    try:
+        page = ""
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as r:
+                    page = r.read().decode()
+                break
+            except OSError:
+                time.sleep(0.2)
+        assert "formal_notice" in page and "Atelier Abeille" in page
+        assert "Mise en demeure" in page  # the outbox lists the messages' subjects
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

@@ -33,7 +33,10 @@ def replay(org: Organization, scenario: Scenario, policy_data: dict | None = Non
     """Run every day of the scenario; returns the recorded actions as plain tuples."""
     customers = load_customers(org, scenario)
     if policy_data is not None:
-        save_policy(org, {**policy_data, "name": "custom"})
+        # The simulator renders nothing, so its inline steps may lack a template; the
+        # database path checks them: lend the neutral first reminder's.
+        steps = [{"template": "reminder_1", **step} for step in policy_data["steps"]]
+        save_policy(org, {**policy_data, "steps": steps, "name": "custom"})
         for customer in customers.values():
             assign(customer, "custom")
     actions = []

@@ -15,6 +15,7 @@ class ImportReport:
     file: str
     rows: list[tuple[int | None, str, str, str]] = field(default_factory=list)
     rejected: list[RowError] = field(default_factory=list)
+    reconciliation: dict[str, int] = field(default_factory=dict)
 
     def add(self, line: int | None, kind: str, ref: str, outcome: str) -> None:
         assert outcome in OUTCOMES
@@ -34,5 +35,8 @@ class ImportReport:
                  for k in kinds]
         lines = [f"{self.file}: " + ("; ".join(parts) or "nothing to import")
                  + f"; {len(self.rejected)} rejected"]
+        if self.reconciliation:
+            lines.append("  payments: " + ", ".join(f"{n} {status}" for status, n
+                                                    in self.reconciliation.items()))
         lines += [f"  rejected {self.file} {e}" for e in self.rejected]
         return "\n".join(lines)

@@ -71,6 +71,7 @@ class Customer(models.Model):
     paused_from = models.DateField(null=True, blank=True)
     litigation_since = models.DateField(null=True, blank=True)
     insolvency = models.BooleanField(default=False)
+    ibans = models.TextField(blank=True, help_text=_("Accounts it pays from, one per line"))
 
     class Meta:
         unique_together = [("organization", "ref")]
@@ -133,7 +134,8 @@ class Invoice(MoneyMixin, models.Model):
 class Credit(MoneyMixin, models.Model):
     """A payment or a credit note in favour of a customer."""
 
-    KINDS = [("payment", _("Payment")), ("credit_note", _("Credit note"))]
+    KINDS = [("payment", _("Payment")), ("credit_note", _("Credit note")),
+             ("write_off", _("Bank fees written off"))]
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE,
                                      related_name="credits")
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="credits")
@@ -158,3 +160,37 @@ class Allocation(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["invoice"])]
+
+
+class BankLine(MoneyMixin, models.Model):
+    """One line of a bank statement, and what reconciliation made of it.
+
+    ``status``: ``matched`` (a payment was recorded and allocated), ``review`` (a
+    collector chooses among ``candidates``), ``unmatched`` (nothing plausible: a
+    collector assigns it), ``debit`` (money out: kept for the record, not matched).
+    """
+
+    STATUSES = [("matched", _("Matched")), ("review", _("To review")),
+                ("unmatched", _("Unmatched")), ("debit", _("Debit"))]
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE,
+                                     related_name="bank_lines")
+    key = models.CharField(max_length=64)
+    source = models.CharField(max_length=200, blank=True)
+    account = models.CharField(max_length=64, blank=True)
+    booking_date = models.DateField()
+    amount_minor = models.BigIntegerField()
+    currency = models.CharField(max_length=3)
+    counterparty_name = models.CharField(max_length=200, blank=True)
+    counterparty_iban = models.CharField(max_length=34, blank=True)
+    remittance = models.TextField(blank=True)
+    structured_reference = models.CharField(max_length=140, blank=True)
+    status = models.CharField(max_length=10, choices=STATUSES)
+    candidates = models.JSONField(default=list, blank=True)
+    reasons = models.JSONField(default=list, blank=True)
+    credit = models.OneToOneField(Credit, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="bank_line")
+
+    class Meta:
+        unique_together = [("organization", "key")]
+        indexes = [models.Index(fields=["organization", "status"])]
+        ordering = ["booking_date", "id"]

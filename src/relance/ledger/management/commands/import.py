@@ -5,15 +5,20 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from relance.errors import FormatError
+from relance.imports.bank import import_statement
 from relance.imports.csv_files import import_contacts, import_invoices
+from relance.imports.einvoice import import_einvoice
 from relance.imports.fec import import_fec
 from relance.ledger.management.commands._common import ensure_database, organization, parse_day
 
-IMPORTERS = {"fec": import_fec, "contacts": import_contacts, "invoices": import_invoices}
+IMPORTERS = {"fec": import_fec, "contacts": import_contacts, "invoices": import_invoices,
+             "einvoice": import_einvoice, "bank": import_statement}
 
 
 class Command(BaseCommand):
-    help = "Import a file: fec, contacts (customers and contacts CSV) or invoices (CSV)."
+    help = ("Import files: fec, contacts (customers and contacts CSV), invoices (CSV) or "
+            "einvoice (Factur-X/ZUGFeRD PDF or XML, UBL) or bank (camt.053/054, CFONB 120, "
+            "OFX, MT940).")
 
     def add_arguments(self, parser):
         parser.add_argument("kind", choices=sorted(IMPORTERS))

@@ -1,0 +1,48 @@
+"""Import bank statements (camt.053/054, CFONB 120, OFX, MT940) and reconcile them.
+
+Each line is stored once (its key is stable across re-imports, see
+``relance.formats.bank``); new credit lines are then matched to open invoices
+(``relance.ledger.reconcile``): confident matches become payments at once, the
+others wait in the review queue. Debits are kept for the record.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+
+from relance.core.money import to_minor
+from relance.formats.bank import BankStatement, detect_and_parse
+from relance.imports.report import ImportReport
+from relance.ledger.models import BankLine, Organization
+from relance.ledger.reconcile import reconcile
+
+
+@transaction.atomic
+def import_statement(org: Organization, data: bytes, name: str = "statement",
+                     known_from: date | None = None) -> ImportReport:
+    """Store the statement's lines and reconcile the new credits."""
+    statements, errors = detect_and_parse(data, name)
+    report = ImportReport(name, rejected=list(errors))
+    new_credits = []
+    for statement in statements:
+        for line in statement.lines:
+            row, created = _store(org, statement, line, name)
+            report.add(line.line, "bank_line", line.key[:12], "created" if created else "unchanged")
+            if created and row.status == "unmatched":
+                new_credits.append(row)
+    report.reconciliation = reconcile(org, new_credits)
+    return report
+
+
+def _store(org: Organization, statement: BankStatement, line, name: str):
+    return BankLine.objects.get_or_create(
+        organization=org, key=line.key, defaults={
+            "source": name[:200], "account": statement.account[:64],
+            "booking_date": line.booking_date, "currency": line.currency,
+            "amount_minor": to_minor(line.amount, line.currency),
+            "counterparty_name": line.counterparty_name[:200],
+            "counterparty_iban": line.counterparty_iban.replace(" ", "")[:34],
+            "remittance": line.remittance, "structured_reference": line.structured_reference[:140],
+            "status": "unmatched" if line.amount > 0 else "debit"})

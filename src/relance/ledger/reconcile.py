@@ -1,0 +1,150 @@
+"""Reconciliation: bank credits matched to open invoices, applied or queued for review.
+
+The pure matcher (``relance.core.matching``) says which invoices a bank credit pays
+and how sure it is. A confident ("auto") match is applied at once: a payment is
+recorded, allocated as the matcher says (accepted bank fees are written off as
+such), the payer's IBAN is learned, and the customer's invoices are re-planned so no
+reminder goes out for what is paid. Anything less waits in the review queue with
+its candidates and reasons until a collector accepts one or assigns the line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+
+from django.db import transaction
+
+from relance.core.matching import Matcher, MatchResult, OpenItem
+from relance.core.money import from_minor, to_minor
+from relance.errors import InputError
+from relance.ledger.models import BankLine, Credit, Customer, Invoice, Organization
+from relance.ledger.services import allocate_credit, allocate_explicit, with_balance
+
+
+def matcher_for(org: Organization) -> Matcher:
+    """A matcher over the organization's open invoices and its customers' known IBANs."""
+    rows = (with_balance(org.invoices.all()).filter(balance_minor__gt=0)
+            .values_list("number", "customer__ref", "customer__name", "currency", "due",
+                         "balance_minor"))
+    items = [OpenItem(n, ref, name, cur, due, from_minor(b, cur))
+             for n, ref, name, cur, due, b in rows]
+    ibans = {iban: ref for ref, text in org.customers.exclude(ibans="")
+             .values_list("ref", "ibans") for iban in text.split()}
+    return Matcher(items, ibans)
+
+
+def reconcile(org: Organization, lines: Iterable[BankLine]) -> dict[str, int]:
+    """Match new credit lines; apply the confident ones. Returns counts by status."""
+    counts = {"matched": 0, "review": 0, "unmatched": 0}
+    matcher = None
+    for line in lines:
+        matcher = matcher or matcher_for(org)
+        result = matcher.match(line_view(line))
+        status = apply_result(line, result)
+        counts[status] += 1
+        if status == "matched":
+            matcher = None  # balances changed: rebuild before the next line
+    return counts
+
+
+class line_view:  # noqa: N801 - a read-only view with the matcher's attribute names
+    def __init__(self, line: BankLine) -> None:
+        self.amount, self.currency = line.amount, line.currency
+        self.booking_date = line.booking_date
+        self.counterparty_name, self.counterparty_iban = (line.counterparty_name,
+                                                          line.counterparty_iban)
+        self.remittance, self.structured_reference = line.remittance, line.structured_reference
+
+
+@transaction.atomic
+def apply_result(line: BankLine, result: MatchResult) -> str:
+    line.candidates = [{"invoices": list(c.invoices), "score": c.score,
+                        "reasons": list(c.reasons), "amount_gap": str(c.amount_gap),
+                        "customer": c.customer_ref} for c in result.candidates]
+    line.reasons = list(result.reasons)
+    if result.decision == "auto":
+        _record_payment(line, result.allocations, result.write_off)
+        line.status = "matched"
+    else:
+        line.status = "review" if result.decision == "review" else "unmatched"
+    line.save()
+    return line.status
+
+
+def accept(line: BankLine, invoice_numbers: Sequence[str]) -> Credit:
+    """A collector says which invoices ``line`` pays: quoted order, then oldest due first."""
+    if line.status == "matched":
+        raise InputError(f"bank line {line.pk} is already matched")
+    invoices = list(Invoice.objects.filter(organization=line.organization,
+                                           number__in=invoice_numbers))
+    if len(invoices) != len(set(invoice_numbers)) or not invoices:
+        raise InputError("invoices: unknown invoice number for this organization")
+    if {i.customer_id for i in invoices} != {invoices[0].customer_id}:
+        raise InputError("invoices: a payment settles invoices of one customer")
+    if any(i.currency != line.currency for i in invoices):
+        raise InputError("invoices: the payment and the invoices are in different currencies")
+    with transaction.atomic():
+        credit = _record_payment(line, [(i.number, i.amount) for i in invoices], Decimal(0))
+        line.status = "matched"
+        line.save(update_fields=["status"])
+    return credit
+
+
+def assign(line: BankLine, customer: Customer) -> Credit:
+    """Record ``line`` as the customer's payment, allocated by the ordinary rule."""
+    with transaction.atomic():
+        credit = _credit(line, customer)
+        allocate_credit(credit)
+        line.credit, line.status = credit, "matched"
+        line.save(update_fields=["credit", "status"])
+    _after_payment(customer, line)
+    return credit
+
+
+def _record_payment(line: BankLine, allocations: Iterable[tuple[str, Decimal]],
+                    write_off: Decimal) -> Credit:
+    invoices = {i.number: i for i in Invoice.objects.filter(
+        organization=line.organization, number__in=[n for n, _a in allocations])
+        .select_related("customer")}
+    customer = next(iter(invoices.values())).customer
+    credit = _credit(line, customer)
+    for number, amount in allocations:
+        allocate_explicit(credit, invoices[number], amount)
+    if write_off > 0:
+        _write_off(line, customer, invoices, allocations, write_off)
+    line.credit = credit
+    _after_payment(customer, line)
+    return credit
+
+
+def _credit(line: BankLine, customer: Customer) -> Credit:
+    return Credit.objects.create(
+        organization=line.organization, customer=customer, kind="payment",
+        key=f"bank:{line.key}", number=line.structured_reference[:64],
+        reference=line.remittance[:500], date=line.booking_date,
+        amount_minor=line.amount_minor, currency=line.currency, source="bank")
+
+
+def _write_off(line, customer, invoices, allocations, amount: Decimal) -> None:
+    """Accepted bank fees settle the last invoice of the match (spec: judged on balance)."""
+    last = invoices[list(allocations)[-1][0]]
+    fees = Credit.objects.create(
+        organization=line.organization, customer=customer, kind="write_off",
+        key=f"fees:{line.key}", reference=f"frais bancaires {line.remittance[:80]}",
+        date=line.booking_date, amount_minor=to_minor(amount, line.currency),
+        currency=line.currency, source="bank")
+    allocate_explicit(fees, last, amount)
+
+
+def _after_payment(customer: Customer, line: BankLine) -> None:
+    from relance.dunning.models import TimelineEntry
+    from relance.dunning.services import replan_customer
+
+    if line.counterparty_iban and line.counterparty_iban not in customer.ibans.split():
+        customer.ibans = "\n".join([*customer.ibans.split(), line.counterparty_iban])
+        customer.save(update_fields=["ibans"])
+    TimelineEntry.objects.create(
+        customer=customer, day=line.booking_date, kind="payment", credit=line.credit,
+        summary=f"payment {line.amount} {line.currency} {line.remittance[:120]}".strip())
+    replan_customer(customer, line.booking_date)

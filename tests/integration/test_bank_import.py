@@ -1,0 +1,88 @@
+"""Bank statements in: payments recognised, reminders stop, doubts wait for a human."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from relance.dunning.services import run_day
+from relance.imports.bank import import_statement
+from relance.ledger.models import BankLine, Invoice
+from relance.ledger.reconcile import accept
+from relance.ledger.services import balance_of, unallocated_total
+
+SAMPLES = ["camt/test-camt053", "camt/test-camt053-txdtls", "camt/test-camt053-no-ntry",
+           "camt/test-camt054", "cfonb120/example.txt", "cfonb120/test_cfonb.txt",
+           "ofx/checking.ofx", "ofx/bank_medium.ofx", "ofx/suncorp.ofx", "ofx/test_ofx.ofx",
+           "mt940/abnamro.sta", "mt940/ing.sta", "mt940/sepa_snippet.sta", "mt940/mt940.sta"]
+
+
+def camt(*entries: tuple[str, str, str, str]) -> bytes:
+    """A camt.053.001.08 statement with credit entries (amount, date, payer, remittance)."""
+    ntry = "".join(f"""<Ntry><Amt Ccy="EUR">{amount}</Amt><CdtDbtInd>CRDT</CdtDbtInd>
+      <Sts><Cd>BOOK</Cd></Sts><BookgDt><Dt>{day}</Dt></BookgDt><ValDt><Dt>{day}</Dt></ValDt>
+      <AcctSvcrRef>REF{i}</AcctSvcrRef><NtryDtls><TxDtls><Amt Ccy="EUR">{amount}</Amt>
+      <RltdPties><Dbtr><Nm>{payer}</Nm></Dbtr></RltdPties>
+      <RmtInf><Ustrd>{remittance}</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>"""
+                   for i, (amount, day, payer, remittance) in enumerate(entries))
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt>
+<GrpHdr><MsgId>M1</MsgId><CreDtTm>2026-03-20T08:00:00</CreDtTm></GrpHdr>
+<Stmt><Id>S1</Id><Acct><Id><IBAN>FR7630006000011234567890189</IBAN></Id></Acct>{ntry}
+</Stmt></BkToCstmrStmt></Document>""".encode()
+
+
+@pytest.mark.parametrize("name", SAMPLES)
+def test_every_real_statement_imports_and_twice_changes_nothing(org, samples, name):
+    data = (samples / name).read_bytes()
+    first = import_statement(org, data, name)
+    lines = BankLine.objects.count()
+    again = import_statement(org, data, name)
+    assert not again.changed and BankLine.objects.count() == lines
+    assert first.count("created") == lines
+
+
+def test_a_quoted_payment_settles_the_invoice_and_stops_its_reminders(book):
+    report = import_statement(book, camt(("1200.00", "2026-03-13", "ATELIER NORD SARL",
+                                          "VIR SEPA FACTURE F-100")))
+    assert report.reconciliation == {"matched": 1, "review": 0, "unmatched": 0}
+    assert balance_of(Invoice.objects.get(number="F-100")) == 0
+    customer = book.customers.get(ref="C1")
+    run = run_day(book, date(2026, 3, 16))
+    [action] = [a for a in run.actions if a.customer == customer]
+    assert [s.invoice.number for s in action.steps.all()] == ["F-101"]
+    assert customer.timeline.filter(kind="payment").exists()
+
+
+def test_the_payer_quotes_the_second_of_two_equal_invoices(book):
+    Invoice.objects.filter(number="F-101").update(amount_minor=120000)
+    import_statement(book, camt(("1200.00", "2026-03-13", "Atelier Nord", "FACT F-101")))
+    assert balance_of(Invoice.objects.get(number="F-101")) == 0
+    assert balance_of(Invoice.objects.get(number="F-100")) == Decimal("1200.00")
+
+
+def test_bank_fees_within_tolerance_are_written_off(book):
+    import_statement(book, camt(("2398.00", "2026-03-13", "BOREAL LTD", "INVOICE F-200")))
+    assert balance_of(Invoice.objects.get(number="F-200")) == 0
+    customer = book.customers.get(ref="C2")
+    assert customer.credits.get(kind="write_off").amount == Decimal("2.00")
+
+
+def test_a_doubtful_payment_waits_for_review_then_is_accepted(book):
+    report = import_statement(book, camt(("300.50", "2026-03-13", "M. DUPONT", "REGLEMENT")))
+    assert report.reconciliation["review"] + report.reconciliation["unmatched"] == 1
+    line = BankLine.objects.get()
+    assert balance_of(Invoice.objects.get(number="F-101")) == Decimal("300.50")
+    accept(line, ["F-101"])
+    assert balance_of(Invoice.objects.get(number="F-101")) == 0
+    line.refresh_from_db()
+    assert line.status == "matched"
+
+
+def test_an_over_payment_leaves_credit_on_the_customer(book):
+    import_statement(book, camt(("150.00", "2026-03-13", "Cedre SARL", "FACTURE F-300")))
+    customer = book.customers.get(ref="C3")
+    assert balance_of(Invoice.objects.get(number="F-300")) == 0
+    assert unallocated_total(customer, "EUR") == Decimal("50.10")
