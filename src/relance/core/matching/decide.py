@@ -1,0 +1,87 @@
+"""From weighed candidates to a decision and, when it is automatic, the allocation.
+
+Allocation follows spec/dunning-rules.md, "Allocation of money": the invoices the payer
+quoted first, then the oldest due date; the cash left over stays on the customer as
+unallocated credit. A shortfall inside the bank-fee :class:`Tolerance` settles the
+invoices in full and is reported as ``write_off``; a larger one leaves the last invoice
+open for the rest: nothing is ever written off silently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from relance.core.matching.evidence import Scored
+from relance.core.matching.records import ZERO, MatchResult, OpenItem, PaymentLine, Tolerance
+
+#: A rival this close to the best candidate means a human must choose.
+RIVAL_MARGIN = 15
+#: Candidates kept on a result for the collector to choose from.
+MAX_CANDIDATES = 5
+
+
+def ranked(scored: Sequence[Scored]) -> list[Scored]:
+    """Best first; among equals, the smaller group, then the first invoice number."""
+    return sorted(scored, key=lambda s: (-s.candidate.score, len(s.candidate.invoices),
+                                         s.candidate.invoices))
+
+
+def is_clear_winner(ranking: Sequence[Scored]) -> bool:
+    """The best candidate is strong and no other comes within :data:`RIVAL_MARGIN`."""
+    if not ranking or not ranking[0].strong:
+        return False
+    return len(ranking) == 1 or (
+        ranking[1].candidate.score <= ranking[0].candidate.score - RIVAL_MARGIN)
+
+
+def allocate(amount: Decimal, group: Sequence[OpenItem], tolerance: Tolerance,
+             ) -> tuple[tuple[tuple[str, Decimal], ...], Decimal, Decimal]:
+    """Spread ``amount`` over ``group`` (already in allocation order).
+
+    Returns ``(allocations, unallocated, write_off)``.
+    """
+    total = sum((item.balance for item in group), ZERO)
+    shortfall = total - amount
+    if shortfall > ZERO and tolerance.accepts(shortfall, total):
+        return tuple((item.invoice_number, item.balance) for item in group), ZERO, shortfall
+    left, allocations = amount, []
+    for item in group:
+        given = min(item.balance, left)
+        if given > ZERO:
+            allocations.append((item.invoice_number, given))
+            left -= given
+    return tuple(allocations), left, ZERO
+
+
+def decide(line: PaymentLine, scored: Sequence[Scored], tolerance: Tolerance,
+           notes: Sequence[str]) -> MatchResult:
+    """The result for ``line`` given its weighed candidates."""
+    ranking = ranked(scored)
+    candidates = tuple(s.candidate for s in ranking[:MAX_CANDIDATES])
+    if not ranking:
+        return unmatched(line, ("aucune facture ouverte ne correspond "
+                                "(ni référence, ni montant, ni payeur connu)", *notes))
+    best = ranking[0].candidate
+    if is_clear_winner(ranking):
+        allocations, unallocated, write_off = allocate(
+            line.amount, ranking[0].group, tolerance)
+        return MatchResult(line, candidates, "auto", allocations, unallocated,
+                           (f"rapprochement sûr : {', '.join(best.invoices)}", *notes),
+                           write_off)
+    return MatchResult(line, candidates, "review", (), line.amount,
+                       (_why_review(ranking), *notes))
+
+
+def _why_review(ranking: Sequence[Scored]) -> str:
+    if ranking[0].strong:
+        rival = ranking[1].candidate
+        return (f"explications proches : {', '.join(ranking[0].candidate.invoices)} "
+                f"({ranking[0].candidate.score}) et {', '.join(rival.invoices)} "
+                f"({rival.score}) ; à vérifier")
+    return "indices insuffisants pour un rapprochement automatique ; à vérifier"
+
+
+def unmatched(line: PaymentLine, reasons: tuple[str, ...]) -> MatchResult:
+    """A line nothing explains: its whole amount stays unallocated."""
+    return MatchResult(line, (), "none", (), line.amount, reasons)

@@ -1,0 +1,118 @@
+"""How sure a candidate is: four kinds of evidence, weighed and explained in French.
+
+A candidate is a group of open invoices of one customer in the payment's currency.
+The same rules judge it whichever search found it:
+
+========================  ======  =============================================
+evidence                  points  reason shown to the collector
+========================  ======  =============================================
+reference (all quoted)        45  "référence F-2026-012 dans le libellé"
+reference (some quoted)       20  same, for the quoted ones
+amount = one balance          35  "montant égal au solde"
+amount = sum of balances      30  "montant égal à la somme des soldes de 3 factures"
+amount short within fees      25  "écart de 2.00 EUR dans la tolérance (frais bancaires)"
+known IBAN of the customer    25  "IBAN connu du client"
+payer name close              15  "nom du payeur proche de « Atelier Nord » (92)"
+========================  ======  =============================================
+
+The score is the sum, capped at 100. A candidate is *strong* (may be allocated without
+a human) only for a combination that a collector would accept on sight: the reference
+and the amount agree, the reference and the payer agree (name or IBAN), or the amount
+agrees and comes from the customer's known IBAN.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from relance.core.matching.records import Candidate, OpenItem, Tolerance
+from relance.core.money import quantum
+
+REFERENCE, PARTIAL_REFERENCE = 45, 20
+ONE_BALANCE, SUM_OF_BALANCES, WITHIN_TOLERANCE = 35, 30, 25
+KNOWN_IBAN, CLOSE_NAME = 25, 15
+
+
+@dataclass(frozen=True, slots=True)
+class LineFacts:
+    """What one bank line says, read once: amount, currency, who paid, what was quoted."""
+
+    amount: Decimal
+    currency: str
+    payer: str
+    iban_customer: str | None
+    quoted: Mapping[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """A candidate, its invoices (in allocation order) and whether its evidence is
+    enough to allocate automatically."""
+
+    candidate: Candidate
+    strong: bool
+    group: tuple[OpenItem, ...]
+
+
+def money(amount: Decimal, currency: str) -> str:
+    """An amount as the collector reads it in a reason: "2.00 EUR"."""
+    return f"{amount.quantize(quantum(currency))} {currency}"
+
+
+def assess(group: Sequence[OpenItem], facts: LineFacts, tolerance: Tolerance,
+           name_score: Callable[[str], float], threshold: float) -> Scored:
+    """Weigh the evidence that ``facts`` pays exactly the invoices of ``group``."""
+    customer = group[0].customer_ref
+    total = sum((item.balance for item in group), Decimal(0))
+    points, reasons, has_reference = _reference(group, facts)
+    amount_points, amount_reason = _amount(len(group), total, facts, tolerance)
+    iban_points, iban_reason = _iban(customer, facts)
+    name = name_score(customer) if facts.payer else 0.0
+    name_points = CLOSE_NAME if name >= threshold else 0
+    if name_points:
+        reasons.append(f"nom du payeur proche de « {group[0].customer_name} » ({name:.0f})")
+    reasons += [reason for reason in (amount_reason, iban_reason) if reason]
+    strong = bool(has_reference and (amount_points or iban_points or name_points)
+                  or amount_points and iban_points)
+    score = min(100, points + amount_points + iban_points + name_points)
+    candidate = Candidate(tuple(item.invoice_number for item in group), score,
+                          tuple(reasons), facts.amount - total, customer)
+    return Scored(candidate, strong, tuple(group))
+
+
+def _reference(group: Sequence[OpenItem], facts: LineFacts) -> tuple[int, list[str], bool]:
+    reasons = [facts.quoted[item.invoice_number] for item in group
+               if item.invoice_number in facts.quoted]
+    if not reasons:
+        return 0, reasons, False
+    if len(reasons) == len(group):
+        return REFERENCE, reasons, True
+    return PARTIAL_REFERENCE, reasons, False
+
+
+def _amount(size: int, total: Decimal, facts: LineFacts, tolerance: Tolerance,
+            ) -> tuple[int, str]:
+    if facts.amount == total:
+        if size == 1:
+            return ONE_BALANCE, "montant égal au solde"
+        return SUM_OF_BALANCES, f"montant égal à la somme des soldes de {size} factures"
+    shortfall = total - facts.amount
+    if tolerance.accepts(shortfall, total):
+        return WITHIN_TOLERANCE, (f"écart de {money(shortfall, facts.currency)} "
+                                  "dans la tolérance (frais bancaires)")
+    return 0, ""
+
+
+def _iban(customer: str, facts: LineFacts) -> tuple[int, str]:
+    if facts.iban_customer is None:
+        return 0, ""
+    if facts.iban_customer == customer:
+        return KNOWN_IBAN, "IBAN connu du client"
+    return 0, f"IBAN connu d'un autre client ({facts.iban_customer})"
+
+
+def amount_fits(total: Decimal, facts: LineFacts, tolerance: Tolerance) -> bool:
+    """Whether a group of balance ``total`` explains the amount (exactly or for fees)."""
+    return tolerance.accepts(total - facts.amount, total)

@@ -1,0 +1,129 @@
+"""The records of reconciliation: a bank credit, an open invoice, and what the matcher says.
+
+The bank line is whatever the statement readers produce (``relance.formats.bank``'s
+``BankLine``); the core does not import them and accepts any object with the attributes
+of :class:`PaymentLine`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Literal, Protocol
+
+from relance.core.money import to_decimal
+
+ZERO = Decimal(0)
+
+Decision = Literal["auto", "review", "none"]
+
+
+class PaymentLine(Protocol):
+    """A movement on the bank account; ``amount`` > 0 is money received."""
+
+    @property
+    def amount(self) -> Decimal: ...
+    @property
+    def currency(self) -> str: ...
+    @property
+    def booking_date(self) -> date: ...
+    @property
+    def counterparty_name(self) -> str: ...
+    @property
+    def counterparty_iban(self) -> str: ...
+    @property
+    def remittance(self) -> str: ...
+    @property
+    def structured_reference(self) -> str: ...
+
+
+@dataclass(frozen=True, slots=True)
+class BankCredit:
+    """A minimal :class:`PaymentLine`, for callers and tests without a statement reader."""
+
+    amount: Decimal
+    currency: str
+    booking_date: date
+    counterparty_name: str = ""
+    counterparty_iban: str = ""
+    remittance: str = ""
+    structured_reference: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "amount", to_decimal(self.amount))
+
+
+@dataclass(frozen=True, slots=True)
+class OpenItem:
+    """An invoice still owed: ``balance`` is what remains after earlier payments."""
+
+    invoice_number: str
+    customer_ref: str
+    customer_name: str
+    currency: str
+    due: date
+    balance: Decimal
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "balance", to_decimal(self.balance))
+
+
+@dataclass(frozen=True, slots=True)
+class Tolerance:
+    """How much a payment may fall short of the balance and still settle it.
+
+    Banks deduct their fees from foreign or intermediated transfers (SHA/BEN charging
+    options of SEPA and SWIFT credit transfers), so a 500.00 invoice arrives as 497.50.
+    A shortfall up to ``absolute`` (in the payment's currency) *and* up to ``relative``
+    of the remaining balance is accepted as paid in full; the difference is written off
+    as bank fees. A larger shortfall leaves the invoice open for the rest.
+    """
+
+    absolute: Decimal = Decimal("5.00")
+    relative: Decimal = Decimal("0.02")
+
+    def accepts(self, shortfall: Decimal, balance: Decimal) -> bool:
+        """Whether paying ``balance - shortfall`` settles ``balance``."""
+        return ZERO <= shortfall <= self.absolute and shortfall <= balance * self.relative
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One explanation of a payment: these invoices, together, of one customer.
+
+    ``amount_gap`` is the payment minus the candidate's total balance: positive for an
+    over-payment, negative for a short one. ``reasons`` are shown to the collector.
+    """
+
+    invoices: tuple[str, ...]
+    score: int
+    reasons: tuple[str, ...]
+    amount_gap: Decimal
+    customer_ref: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class MatchResult:
+    """What to do with one bank line.
+
+    ``decision`` is "auto" (allocate without asking), "review" (a collector chooses
+    among ``candidates``) or "none" (no open invoice looks paid by it). Only an "auto"
+    result has ``allocations``: the amount settled on each invoice, quoted invoices first,
+    then oldest due date first. ``write_off`` is the accepted shortfall (bank fees) that
+    settles the last invoice with the cash; ``unallocated`` is the cash left over, a
+    credit on the customer. Hence ``sum(allocations) + unallocated == amount + write_off``.
+    """
+
+    line: PaymentLine
+    candidates: tuple[Candidate, ...]
+    decision: Decision
+    allocations: tuple[tuple[str, Decimal], ...]
+    unallocated: Decimal
+    reasons: tuple[str, ...]
+    write_off: Decimal = ZERO
+
+    @property
+    def allocated(self) -> Decimal:
+        """Total settled on invoices (cash plus the written-off fees)."""
+        return sum((amount for _, amount in self.allocations), ZERO)

@@ -1,0 +1,277 @@
+"""Reconciliation: which open invoices a bank credit pays, told as a collector would.
+
+Each book is written as the collector's open-items list: number, customer, customer
+name, currency, due date, remaining balance. Expected allocations are computed by hand.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from stdnum import iso11649
+
+from relance.core.ledger import mentions
+from relance.core.matching import BankCredit, Matcher, OpenItem, Tolerance, rf_reference
+from relance.core.matching.index import BookIndex
+from relance.core.matching.text import normalize_name, rf_bodies
+
+D = Decimal
+PAID_ON = date(2026, 4, 2)
+IBAN_NORD = "FR76 3000 6000 0112 3456 7890 189"
+IBAN_SUD = "FR14 2004 1010 0505 0001 3M02 606"
+
+
+def book(text: str) -> list[OpenItem]:
+    """Open items from lines "number | customer | name | currency | due | balance"."""
+    items = []
+    for row in text.strip().splitlines():
+        number, customer, name, currency, due, balance = (c.strip() for c in row.split("|"))
+        items.append(OpenItem(number, customer, name, currency, date.fromisoformat(due),
+                              D(balance)))
+    return items
+
+
+def credit(amount: str, remittance: str = "", payer: str = "", iban: str = "",
+           currency: str = "EUR", structured: str = "") -> BankCredit:
+    return BankCredit(D(amount), currency, PAID_ON, payer, iban, remittance, structured)
+
+
+NORD_AND_SUD = book("""
+F-2026-010 | C1 | Atelier Nord SARL | EUR | 2026-02-28 | 1200.00
+F-2026-012 | C1 | Atelier Nord SARL | EUR | 2026-03-31 | 1200.00
+F-2026-015 | C1 | Atelier Nord SARL | EUR | 2026-04-15 |  480.00
+F-2026-011 | C2 | Garage du Sud SAS | EUR | 2026-03-10 |  860.40
+""")
+IBANS = {IBAN_NORD: "C1", IBAN_SUD: "C2"}
+
+
+def test_two_invoices_of_the_same_amount_the_quoted_one_is_paid():
+    result = Matcher(NORD_AND_SUD, IBANS).match(
+        credit("1200.00", "VIR SEPA FACTURE F-2026-012 MERCI", "ATELIER NORD", IBAN_NORD))
+    assert result.decision == "auto"
+    assert result.allocations == (("F-2026-012", D("1200.00")),)
+    assert result.unallocated == 0 and result.write_off == 0
+    best, rival = result.candidates[:2]
+    assert best.invoices == ("F-2026-012",)
+    assert "référence F-2026-012 dans le libellé" in best.reasons
+    assert "montant égal au solde" in best.reasons
+    assert "IBAN connu du client" in best.reasons
+    assert rival.invoices == ("F-2026-010",) and rival.score < best.score
+
+
+def test_a_number_glued_to_a_longer_one_is_not_quoted():
+    items = book("""
+    F-12  | C1 | Atelier Nord | EUR | 2026-03-01 | 100.00
+    F-123 | C2 | Garage du Sud | EUR | 2026-03-01 | 250.00
+    """)
+    result = Matcher(items).match(credit("250.00", "REGLEMENT F-123"))
+    assert result.decision == "auto"
+    assert result.allocations == (("F-123", D("250.00")),)
+    assert all("F-12" not in c.invoices for c in result.candidates)
+
+    alone = Matcher(items[:1]).match(credit("99.00", "REGLEMENT F-123 ET F-124"))
+    assert alone.decision == "none" and alone.candidates == ()
+
+
+def test_one_transfer_paying_three_invoices_from_the_known_account():
+    items = book("""
+    F-101 | C1 | Atelier Nord | EUR | 2026-01-31 | 100.00
+    F-102 | C1 | Atelier Nord | EUR | 2026-02-28 | 250.00
+    F-103 | C1 | Atelier Nord | EUR | 2026-03-31 | 400.00
+    F-104 | C1 | Atelier Nord | EUR | 2026-04-30 | 1000.00
+    """)
+    result = Matcher(items, {IBAN_NORD: "C1"}).match(credit("750.00", "VIREMENT", "", IBAN_NORD))
+    assert [c.invoices for c in result.candidates] == [("F-101", "F-102", "F-103")]
+    assert "montant égal à la somme des soldes de 3 factures" in result.candidates[0].reasons
+    assert result.decision == "auto"
+    assert result.allocations == (("F-101", D("100.00")), ("F-102", D("250.00")),
+                                  ("F-103", D("400.00")))
+
+
+def test_bank_fees_within_tolerance_settle_the_invoice():
+    items = book("F-7 | C1 | Atelier Nord | EUR | 2026-03-31 | 500.00")
+    result = Matcher(items).match(credit("498.00", "FACT F-7", "ATELIER NORD"))
+    assert result.decision == "auto"
+    assert result.allocations == (("F-7", D("500.00")),)
+    assert result.write_off == D("2.00")
+    assert result.unallocated == 0
+    assert result.candidates[0].amount_gap == D("-2.00")
+    assert "écart de 2.00 EUR dans la tolérance (frais bancaires)" in result.candidates[0].reasons
+
+
+def test_tolerance_is_judged_on_the_remaining_balance():
+    # Invoice of 1000.00 already paid 900.00: 3.00 short is 3 % of the 100.00 left, not 0.3 %.
+    items = book("F-8 | C1 | Atelier Nord | EUR | 2026-03-31 | 100.00")
+    result = Matcher(items).match(credit("97.00", "SOLDE F-8", "ATELIER NORD"))
+    assert result.decision == "auto"
+    assert result.allocations == (("F-8", D("97.00")),)
+    assert result.write_off == 0
+
+
+def test_a_short_payment_outside_tolerance_leaves_the_rest_open():
+    items = book("F-9 | C1 | Atelier Nord | EUR | 2026-03-31 | 500.00")
+    result = Matcher(items, tolerance=Tolerance(D("5.00"), D("0.02"))).match(
+        credit("480.00", "ACOMPTE F-9", "ATELIER NORD"))
+    assert result.decision == "auto"
+    assert result.allocations == (("F-9", D("480.00")),)
+    assert result.write_off == 0 and result.unallocated == 0
+    assert result.candidates[0].amount_gap == D("-20.00")
+
+
+def test_a_payment_in_dollars_never_pays_euro_invoices():
+    matcher = Matcher(NORD_AND_SUD, IBANS)
+    result = matcher.match(credit("1200.00", "INVOICE F-2026-012", "ATELIER NORD", IBAN_NORD,
+                                  currency="USD"))
+    assert result.decision == "none" and result.candidates == ()
+    assert "F-2026-012 citée mais en EUR, pas en USD : ignorée" in result.reasons
+
+
+def test_payer_name_with_accents_and_legal_form_still_matches():
+    assert normalize_name("Société Bréguet & Fils S.A.S.") == "BREGUET FILS"
+    items = book("F-31 | C9 | Société Bréguet & Fils S.A.S. | EUR | 2026-03-31 | 640.00")
+    result = Matcher(items).match(credit("320.00", "ACOMPTE F-31", "ETS BREGUET ET FILS"))
+    assert result.decision == "auto"  # reference and payer agree: a half payment on account
+    assert result.allocations == (("F-31", D("320.00")),)
+    assert any(r.startswith("nom du payeur proche de « Société Bréguet & Fils S.A.S. »")
+               for r in result.candidates[0].reasons)
+
+
+def test_the_same_amount_at_two_customers_goes_to_review():
+    items = book("""
+    F-41 | C1 | Atelier Nord | EUR | 2026-03-31 | 300.00
+    F-42 | C2 | Garage du Sud | EUR | 2026-03-31 | 300.00
+    """)
+    result = Matcher(items).match(credit("300.00", "VIREMENT", "M DUPONT"))
+    assert result.decision == "review"
+    assert {(c.customer_ref, c.invoices) for c in result.candidates} == {
+        ("C1", ("F-41",)), ("C2", ("F-42",))}
+    assert result.allocations == () and result.unallocated == D("300.00")
+
+
+def test_rf_creditor_reference_round_trip():
+    reference = rf_reference("F-2026-012")
+    assert iso11649.is_valid(reference)
+    assert reference[4:] == "F2026012"
+    printed = iso11649.format(reference)  # "RF23 F202 6012", as on the QR code
+    assert rf_bodies(f"PAIEMENT {printed} MERCI") == ["F2026012"]
+    result = Matcher(NORD_AND_SUD).match(credit("480.00", structured=printed))
+    # quoted by RF: F-2026-012 (1200.00) is quoted, the amount is F-2026-015's
+    assert result.candidates[0].invoices == ("F-2026-012",)
+    assert result.candidates[0].reasons[0] == (
+        "référence RF de la facture F-2026-012 dans le libellé")
+    paid = Matcher(NORD_AND_SUD).match(credit("1200.00", structured=printed))
+    assert paid.decision == "auto" and paid.allocations == (("F-2026-012", D("1200.00")),)
+
+
+def test_a_reference_with_wrong_check_digits_is_not_a_reference():
+    wrong = "RF99F2026012"
+    assert not iso11649.is_valid(wrong)
+    result = Matcher(NORD_AND_SUD).match(credit("999.00", structured=wrong))
+    assert result.decision == "none"
+
+
+def test_the_organization_reference_pattern():
+    items = book("F-2026-050 | C1 | Atelier Nord | EUR | 2026-03-31 | 75.00")
+    matcher = Matcher(items, reference_pattern=r"REF-(?P<number>F\d{7})")
+    result = matcher.match(credit("75.00", "NOTRE REF-F2026050"))
+    assert result.decision == "auto"
+    assert result.allocations == (("F-2026-050", D("75.00")),)
+
+
+def test_an_over_payment_leaves_the_rest_on_the_customer():
+    items = book("F-60 | C1 | Atelier Nord | EUR | 2026-03-31 | 500.00")
+    result = Matcher(items, {IBAN_NORD: "C1"}).match(
+        credit("650.00", "F-60 ET AVANCE", "", IBAN_NORD))
+    assert result.decision == "auto"
+    assert result.allocations == (("F-60", D("500.00")),)
+    assert result.unallocated == D("150.00")
+    assert result.candidates[0].amount_gap == D("150.00")
+
+
+def test_several_quoted_invoices_form_one_candidate_paid_in_quoted_order():
+    result = Matcher(NORD_AND_SUD, IBANS).match(
+        credit("1500.00", "FACT F-2026-015 + F-2026-010", "ATELIER NORD"))
+    assert result.candidates[0].invoices == ("F-2026-015", "F-2026-010")
+    assert result.decision == "auto"
+    # quoted order first: 480.00 on F-2026-015, the 1020.00 left on F-2026-010
+    assert result.allocations == (("F-2026-015", D("480.00")), ("F-2026-010", D("1020.00")))
+
+
+def test_a_payment_from_a_known_account_without_any_fit_goes_to_review():
+    result = Matcher(NORD_AND_SUD, IBANS).match(credit("1000.00", "VIR", "", IBAN_SUD))
+    assert result.decision == "review"
+    assert result.candidates[0].invoices == ("F-2026-011",)
+    assert result.candidates[0].reasons == ("IBAN connu du client",)
+
+
+def test_payer_found_by_name_alone_is_only_a_proposal():
+    result = Matcher(NORD_AND_SUD).match(credit("1680.00", "VIREMENT", "ATELIER DU NORD"))
+    assert result.decision == "review"
+    assert result.candidates[0].invoices == ("F-2026-010", "F-2026-015")
+
+
+def test_an_amount_shared_by_many_invoices_says_nothing():
+    items = [OpenItem(f"F-{n}", f"C{n}", f"Client {n}", "EUR", date(2026, 3, 1), D("100"))
+             for n in range(20)]
+    assert Matcher(items).match(credit("100.00", "VIR")).decision == "none"
+
+
+def test_a_statement_cannot_pay_the_same_invoice_twice():
+    items = book("F-70 | C1 | Atelier Nord | EUR | 2026-03-31 | 90.00")
+    first, second = Matcher(items).match_all(
+        [credit("90.00", "F-70", "ATELIER NORD"), credit("90.00", "F-70", "ATELIER NORD")])
+    assert first.decision == "auto"
+    assert second.decision == "review" and second.allocations == ()
+
+
+def test_a_debit_is_not_a_payment():
+    assert Matcher(NORD_AND_SUD).match(credit("-1200.00", "F-2026-012")).decision == "none"
+
+
+# -- invariants over random books ----------------------------------------------------
+
+amounts = st.decimals(min_value=D("0.01"), max_value=D("2000"), places=2)
+
+
+@st.composite
+def scenarios(draw):
+    size = draw(st.integers(1, 8))
+    items = [OpenItem(f"F-{n}", f"C{draw(st.integers(1, 3))}", "Client", draw(
+        st.sampled_from(["EUR", "USD"])), date(2026, 1, 1 + draw(st.integers(0, 27))),
+        draw(amounts)) for n in range(size)]
+    quoted = draw(st.lists(st.sampled_from([i.invoice_number for i in items]), max_size=3))
+    iban = draw(st.sampled_from(["", IBAN_NORD]))
+    line = credit(str(draw(amounts)), " ".join(quoted), "CLIENT", iban,
+                  draw(st.sampled_from(["EUR", "USD"])))
+    return items, line
+
+
+@settings(max_examples=300, deadline=None)
+@given(scenarios())
+def test_allocations_never_exceed_a_balance_nor_the_cash(scenario):
+    items, line = scenario
+    result = Matcher(items, {IBAN_NORD: "C1"}).match(line)
+    by_number = {i.invoice_number: i for i in items}
+    for number, amount in result.allocations:
+        assert 0 < amount <= by_number[number].balance
+        assert by_number[number].currency == line.currency
+    assert all(by_number[n].currency == line.currency
+               for c in result.candidates for n in c.invoices)
+    assert 0 <= result.write_off <= D("5.00") and result.unallocated >= 0
+    # the fee written off settles what the cash did not: allocated = cash + fee - left over
+    assert result.allocated + result.unallocated == line.amount + result.write_off
+
+
+numbers = st.from_regex(r"[A-Za-z0-9]{1,3}([-/ ][A-Za-z0-9]{1,3}){0,2}", fullmatch=True)
+texts = st.text(alphabet="Ff0123-/ é.", max_size=12)
+
+
+@settings(max_examples=500, deadline=None)
+@given(numbers, texts, texts, st.booleans())
+def test_quoted_numbers_follow_the_ledger_whole_token_rule(number, before, after, insert):
+    text = before + (number.lower() if insert else "") + after
+    item = OpenItem(number, "C1", "Client", "EUR", date(2026, 1, 31), D("10"))
+    assert (item in BookIndex([item]).mentioned(text)) == mentions(text, number)
