@@ -43,9 +43,12 @@ def replay(org: Organization, scenario: Scenario, policy_data: dict | None = Non
     day = scenario.start
     while day <= scenario.end:
         first = day == scenario.start
-        for inv in scenario.invoices:
-            if inv.known == day or (first and inv.known < day):
-                _join(org, customers[inv.customer], inv, day)
+        joining = [inv for inv in scenario.invoices
+                   if inv.known == day or (first and inv.known < day)]
+        for inv in joining:
+            _join(org, customers[inv.customer], inv, day)
+        for ref in dict.fromkeys(inv.customer for inv in joining):
+            apply_unallocated(customers[ref], day)
         for credit in scenario.credits:
             if credit.date == day or (first and credit.date < day):
                 _credit(org, customers[credit.customer], credit)
@@ -63,7 +66,6 @@ def _join(org, customer, inv, day) -> None:
     row = Invoice.objects.create(organization=org, customer=customer, number=inv.number,
                                  issued=inv.issued, due=inv.due, currency=inv.currency,
                                  amount_minor=to_minor(inv.amount, inv.currency), known_from=day)
-    apply_unallocated(customer, day)
     plan(row, day)
 
 

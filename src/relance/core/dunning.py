@@ -62,21 +62,33 @@ def earliest_post_due(step: Step, invoice: Invoice, done: Mapping[str, date],
     return earliest
 
 
+def due_steps(invoice: Invoice, balance: Decimal, done: Mapping[str, date], policy: Policy,
+              calendar: BusinessCalendar, day: date, *, held: bool = False) -> tuple[Step, ...]:
+    """The steps due for ``invoice`` on ``day``, in policy order.
+
+    Usually none or one; several when two pre-due steps fall on the same shifted day,
+    or when ``min_gap`` is 0 and the next post-due step is already due as well.
+    """
+    if held or balance < policy.threshold or not calendar.is_business_day(day):
+        return ()
+    if day < invoice.known:
+        return ()
+    fired = [step for step in policy.pre_due_steps
+             if step.name not in done and pre_due_day(step, invoice, calendar) == day
+             and day >= invoice.issued]
+    done = dict(done)
+    while (step := next_post_due(done, policy)) is not None and \
+            day >= earliest_post_due(step, invoice, done, policy):
+        fired.append(step)
+        done[step.name] = day
+    return tuple(fired)
+
+
 def due_step(invoice: Invoice, balance: Decimal, done: Mapping[str, date], policy: Policy,
              calendar: BusinessCalendar, day: date, *, held: bool = False) -> Step | None:
-    """The step due for ``invoice`` on ``day``, if any (at most one a day)."""
-    if held or balance < policy.threshold or not calendar.is_business_day(day):
-        return None
-    if day < invoice.known:
-        return None
-    for step in policy.pre_due_steps:
-        if (step.name not in done and pre_due_day(step, invoice, calendar) == day
-                and day >= invoice.issued):
-            return step
-    step = next_post_due(done, policy)
-    if step is not None and day >= earliest_post_due(step, invoice, done, policy):
-        return step
-    return None
+    """The first of ``due_steps`` (callers that record one step a day)."""
+    steps = due_steps(invoice, balance, done, policy, calendar, day, held=held)
+    return steps[0] if steps else None
 
 
 def next_decision_day(invoice: Invoice, done: Mapping[str, date], policy: Policy,

@@ -4,8 +4,9 @@ spec/dunning-rules.md, rules 5 to 7:
 
 - a **promise** made on day P for a date U covers some invoices from P through
   U + grace; it is *kept* on the first day of that window when the covered balance
-  falls under the threshold (or, with an amount, when that much has been allocated
-  to them since P), and *broken* on U + grace + 1 otherwise;
+  falls under the threshold, or, with an amount, when that much has been allocated
+  to them since P (a promise of 500 on invoices then fully paid is kept too), and
+  *broken* on U + grace + 1 otherwise;
 - an open **dispute** holds its invoice until the day it is resolved;
 - a **pause** holds a whole customer through a date, inclusive;
 - **litigation** holds a whole customer from its date on.
@@ -75,8 +76,8 @@ def check_promise(promise: Promise, covered_balance: Decimal, allocated_since: D
     if promise.status != OPEN or day < promise.made_on:
         return promise
     if day <= promise.last_day(grace):
-        met = (allocated_since >= promise.amount if promise.amount is not None
-               else covered_balance < threshold)
+        met = covered_balance < threshold or (
+            promise.amount is not None and allocated_since >= promise.amount)
         return replace(promise, status=KEPT, closed_on=day) if met else promise
     return replace(promise, status=BROKEN, closed_on=promise.last_day(grace) + timedelta(days=1))
 

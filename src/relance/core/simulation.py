@@ -22,7 +22,7 @@ from decimal import Decimal
 
 from relance.core.actions import Action, Customer, group
 from relance.core.calendar import BusinessCalendar
-from relance.core.dunning import Decision, due_step
+from relance.core.dunning import Decision, due_steps
 from relance.core.holds import (
     KEPT,
     CustomerHold,
@@ -116,9 +116,11 @@ class Simulator:
         return when == day or (day == self.s.start and when < day)
 
     def advance(self, day: date) -> None:
-        for inv in self.s.invoices:
-            if self._on(inv.known, day):
-                self._join(inv, day)
+        joining = [inv for inv in self.s.invoices if self._on(inv.known, day)]
+        for inv in joining:
+            self._join(inv)
+        for pocket in dict.fromkeys((inv.customer, inv.currency) for inv in joining):
+            self._use_credit(pocket, day)
         for credit in self.s.credits:
             if self._on(credit.date, day):
                 self._allocate(credit, day)
@@ -128,13 +130,17 @@ class Simulator:
         self._check_promises(day)
         self._decide(day)
 
-    def _join(self, inv: Invoice, day: date) -> None:
+    def _join(self, inv: Invoice) -> None:
         self.book.known[inv.number] = inv
         self.book.balances[inv.number] = inv.amount
-        pocket = (inv.customer, inv.currency)
+
+    def _use_credit(self, pocket: tuple[str, str], day: date) -> None:
+        """The customer's unallocated credit goes to the invoices that just joined
+        (with the others still open), oldest due date first: the allocation rule."""
+        customer, currency = pocket
         if self.book.credit[pocket] > 0:
-            carried = Credit(f"credit:{inv.customer}", inv.customer, day,
-                             self.book.credit[pocket], inv.currency)
+            carried = Credit(f"credit:{customer}", customer, day, self.book.credit[pocket],
+                             currency)
             self.book.credit[pocket] = ZERO
             self._allocate(carried, day)
 
@@ -197,9 +203,8 @@ class Simulator:
         decisions = []
         for number, inv in self.book.known.items():
             balance = self.book.balances[number]
-            step = due_step(inv, balance, self.book.done[number], self.s.policy,
-                            self.s.calendar, day, held=self._held(inv, day))
-            if step is not None:
+            for step in due_steps(inv, balance, self.book.done[number], self.s.policy,
+                                  self.s.calendar, day, held=self._held(inv, day)):
                 self.book.done[number][step.name] = day
                 decisions.append(Decision(inv, step, day, balance))
         self.actions += group(decisions, self.customers, self.s.policy)

@@ -28,10 +28,20 @@ from relance.errors import ScenarioError
 EVENT_TYPES = ("promise", "dispute", "resolve_dispute", "pause", "litigation")
 
 
+class _Loader(yaml.SafeLoader):
+    """YAML without implicit timestamps: dates stay text until ``_date`` reads them,
+    so an impossible date (2025-02-30) is reported with its entry and field."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+
+
 def load(data: bytes | str) -> Scenario:
     """Parse and validate a scenario file (YAML, of which JSON is a subset)."""
     try:
-        raw = yaml.safe_load(data)
+        raw = yaml.load(data, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         raise ScenarioError(f"not a YAML or JSON scenario file: {exc}") from None
     if not isinstance(raw, Mapping):
