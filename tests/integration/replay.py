@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from relance.core.ledger import natural_key
 from relance.core.money import to_minor
 from relance.core.simulation import Scenario
 from relance.dunning import events
@@ -55,11 +56,16 @@ def replay(org: Organization, scenario: Scenario, policy_data: dict | None = Non
         for event in scenario.events:
             if event.day == day or (first and event.day < day):
                 _event(customers, event, org)
-        actions += [(a.day.isoformat(), a.customer.ref, a.step,
-                     [s.invoice.number for s in a.steps.order_by("invoice__due", "invoice__id")],
-                     str(a.amount)) for a in run_day(org, day).actions]
+        actions += [(a.day.isoformat(), a.customer.ref, a.step, _numbers(a), str(a.amount))
+                    for a in run_day(org, day).actions]
         day += timedelta(days=1)
     return actions
+
+
+def _numbers(action) -> list[str]:
+    """The action's invoices as a message lists them: due date, then number."""
+    invoices = [s.invoice for s in action.steps.select_related("invoice")]
+    return [i.number for i in sorted(invoices, key=lambda i: (i.due, natural_key(i.number)))]
 
 
 def _join(org, customer, inv, day) -> None:

@@ -31,6 +31,7 @@ from relance.documents.statement import (
     statement_figures,
 )
 from relance.dunning.models import Action, Dispute
+from relance.dunning.services import policy_of
 from relance.errors import InputError
 from relance.ledger.models import Credit, Customer, Invoice, Organization
 
@@ -88,9 +89,17 @@ def formal_notice_pdf(action: Action) -> tuple[str, bytes]:
         notice_pdf(data, notice_figures(data))
 
 
+def template_of(action: Action) -> str:
+    """The template a step renders: its own name unless its scenario names another."""
+    try:
+        return policy_of(action.customer).step(action.step).template_name
+    except KeyError:  # the scenario changed since the action was recorded
+        return action.step
+
+
 def notice_data_for_action(action: Action) -> NoticeData:
     """What the action's letter says, so its email can quote the same totals."""
-    if action.step != FORMAL_NOTICE:
+    if template_of(action) != FORMAL_NOTICE:
         raise InputError(f"action {action.pk} is a {action.step} step, not a formal notice")
     records = (action.steps.select_related("invoice")
                .prefetch_related("invoice__allocations").order_by("invoice__due",
@@ -122,6 +131,7 @@ def _notice_data(customer: Customer, as_of: date, invoices: tuple[NoticeInvoice,
         as_of=as_of, rates=load_rates(), signatory=_signatory(org, language),
         currency=currency, language=language, consumer=customer.kind == "b2c",
         bank=_bank(org), insolvency=customer.insolvency, threshold=THRESHOLD,
+        contractual_rate=customer.late_interest_rate,
         reference=f"{customer.ref}-{as_of.isoformat()}")
 
 
@@ -189,8 +199,7 @@ def creditor_of(org: Organization) -> Party:
 
 
 def debtor_of(customer: Customer) -> Party:
-    # The ledger keeps no postal address for customers yet; use one as soon as it exists.
-    return Party(customer.name, customer.siren, getattr(customer, "address", "") or "")
+    return Party(customer.name, customer.siren, customer.address)
 
 
 def _signatory(org: Organization, language: str) -> Signatory:

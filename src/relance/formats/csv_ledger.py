@@ -20,6 +20,7 @@ last_name, phone   no
 language           no        fr (default) or en
 kind               no        b2b (default) or b2c
 siren              no        9 digits, checked (Luhn)
+address            no        postal address (shown on formal notices)
 payment_terms_days no        days from invoice date to due date
 ================== ========= ==================================================
 
@@ -59,6 +60,7 @@ class ContactRow:
     kind: str
     siren: str
     payment_terms_days: int | None
+    address: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,7 +156,8 @@ def _contact(line: int, r: dict[str, str]) -> ContactRow:
         raise ValueError(f"payment_terms_days: expected a number of days, got {terms!r}")
     return ContactRow(line, r["customer_ref"], r.get("customer_name", ""), r.get("email", ""),
                       role, r.get("first_name", ""), r.get("last_name", ""), r.get("phone", ""),
-                      language, kind, siren, int(terms) if terms else None)
+                      language, kind, siren, int(terms) if terms else None,
+                      r.get("address", ""))
 
 
 def _invoice(line: int, r: dict[str, str]) -> InvoiceRow:

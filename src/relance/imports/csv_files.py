@@ -37,6 +37,8 @@ def customer_values(row: ContactRow, existing: Customer | None) -> dict:
         values["name"] = row.customer_ref
     if row.siren:
         values["siren"] = row.siren
+    if row.address:
+        values["address"] = row.address
     if row.payment_terms_days is not None:
         values["payment_terms_days"] = row.payment_terms_days
     return values

@@ -29,6 +29,9 @@ class Organization(models.Model):
     timezone = models.CharField(max_length=64, default="Europe/Paris")
     currency = models.CharField(max_length=3, default="EUR")
     payment_terms_days = models.PositiveIntegerField(default=30)
+    contractual_rate = models.DecimalField(
+        max_digits=6, decimal_places=3, null=True, blank=True,
+        help_text=_("Late-interest rate of the terms of sale, % a year (default: ECB + 10)"))
     iban = models.CharField(max_length=34, blank=True)
     bic = models.CharField(max_length=11, blank=True)
     sender_email = models.EmailField(blank=True)
@@ -61,9 +64,12 @@ class Customer(models.Model):
     ref = models.CharField(max_length=64)
     name = models.CharField(max_length=200)
     siren = models.CharField(max_length=9, blank=True)
+    address = models.TextField(blank=True)
     kind = models.CharField(max_length=3, choices=KINDS, default="b2b")
     language = models.CharField(max_length=2, default="fr")
     payment_terms_days = models.PositiveIntegerField(null=True, blank=True)
+    contractual_rate = models.DecimalField(max_digits=6, decimal_places=3, null=True,
+                                           blank=True)
     collector = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                   on_delete=models.SET_NULL, related_name="+")
     policy = models.CharField(max_length=64, default="standard")
@@ -83,6 +89,13 @@ class Customer(models.Model):
     @property
     def terms(self) -> int:
         return self.payment_terms_days or self.organization.payment_terms_days
+
+    @property
+    def late_interest_rate(self) -> Decimal | None:
+        """The contractual rate for this customer, else the organization's, else None
+        (the legal default: ECB refinancing rate + 10 points, L441-10)."""
+        rate = self.contractual_rate
+        return rate if rate is not None else self.organization.contractual_rate
 
 
 class Contact(models.Model):
