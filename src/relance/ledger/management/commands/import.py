@@ -1,35 +1,39 @@
-"""``relance import KIND FILE``: import a FEC, a contacts CSV or an invoices CSV."""
+"""``relance import KIND FILE…`` or ``relance import --watch DIR``."""
 
+import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from relance.errors import FormatError
-from relance.imports.bank import import_statement
-from relance.imports.csv_files import import_contacts, import_invoices
-from relance.imports.einvoice import import_einvoice
-from relance.imports.fec import import_fec
+from relance.imports.folder import IMPORTERS, run_import, watch_once
 from relance.ledger.management.commands._common import ensure_database, organization, parse_day
-
-IMPORTERS = {"fec": import_fec, "contacts": import_contacts, "invoices": import_invoices,
-             "einvoice": import_einvoice, "bank": import_statement}
 
 
 class Command(BaseCommand):
-    help = ("Import files: fec, contacts (customers and contacts CSV), invoices (CSV) or "
+    help = ("Import files: fec, contacts (customers and contacts CSV), invoices (CSV), "
             "einvoice (Factur-X/ZUGFeRD PDF or XML, UBL) or bank (camt.053/054, CFONB 120, "
-            "OFX, MT940).")
+            "OFX, MT940); or watch a folder and import whatever is dropped in it.")
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=sorted(IMPORTERS))
-        parser.add_argument("files", nargs="+", type=Path)
+        parser.add_argument("kind", nargs="?", choices=sorted(IMPORTERS))
+        parser.add_argument("files", nargs="*", type=Path)
         parser.add_argument("--org")
         parser.add_argument("--date", help="the day the data becomes known (default: today)")
         parser.add_argument("--verbose-rows", action="store_true", help="list every row")
+        parser.add_argument("--watch", type=Path, metavar="DIR",
+                            help="import every file dropped in DIR (kind found from content)")
+        parser.add_argument("--once", action="store_true", help="with --watch: one pass")
+        parser.add_argument("--interval", type=float, default=5.0,
+                            help="with --watch: seconds between two looks (default 5)")
 
     def handle(self, *args, **o):
         ensure_database()
         org = organization(o["org"])
+        if o["watch"]:
+            return self.watch(org, o["watch"], o)
+        if not o["kind"] or not o["files"]:
+            raise CommandError("say what to import: relance import KIND FILE… or --watch DIR")
         day = parse_day(o["date"], org)
         failed = False
         for path in o["files"]:
@@ -48,9 +52,14 @@ class Command(BaseCommand):
         if failed:
             raise CommandError("some files were rejected")
 
-
-def run_import(kind: str, org, path: Path, day):
-    importer = IMPORTERS[kind]
-    if kind == "contacts":
-        return importer(org, path.read_bytes(), path.name)
-    return importer(org, path.read_bytes(), path.name, known_from=day)
+    def watch(self, org, folder: Path, o) -> None:
+        if not folder.is_dir():
+            raise CommandError(f"{folder}: no such folder")
+        if not o["once"]:
+            self.stdout.write(f"watching {folder} (Ctrl-C to stop)")
+        while True:
+            for line in watch_once(org, folder, parse_day(o["date"], org)):
+                self.stdout.write(line)
+            if o["once"]:
+                return
+            time.sleep(o["interval"])

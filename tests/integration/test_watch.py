@@ -1,0 +1,43 @@
+"""The import folder: drop files of any kind; each is recognised, imported and filed."""
+
+from datetime import date
+from pathlib import Path
+
+from relance.formats.sniff import kind_of
+from relance.imports.folder import watch_once
+from relance.ledger.models import BankLine, Invoice
+
+from .conftest import CONTACTS, INVOICES
+
+
+def test_files_of_every_kind_are_recognised_imported_and_filed(org, samples, tmp_path: Path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "1-contacts.csv").write_text(CONTACTS)
+    (inbox / "2-invoices.csv").write_text(INVOICES.format(pdf=""))
+    for name in ("facturx/Facture_F20180027.pdf", "camt/test-camt053",
+                 "fec/111111111FEC20221231.TXT"):
+        (inbox / Path(name).name).write_bytes((samples / name).read_bytes())
+    (inbox / "notes.txt").write_text("rien à voir")
+    lines = watch_once(org, inbox, date(2026, 3, 1))
+    assert [line.split("]")[0] + "]" for line in lines] == [
+        "[contacts]", "[fec]", "[invoices]", "[einvoice]", "[?]", "[bank]"]  # by file name
+    assert Invoice.objects.filter(number="F20180027").exists()
+    assert BankLine.objects.exists()
+    assert sorted(p.name for p in (inbox / "done").iterdir() if p.suffix != ".txt") == [
+        "1-contacts.csv", "111111111FEC20221231.TXT", "2-invoices.csv",
+        "Facture_F20180027.pdf", "test-camt053"]
+    assert (inbox / "rejected" / "notes.txt").exists()
+    assert "not a file Relance recognises" in (inbox / "rejected" / "notes.txt.report.txt"
+                                               ).read_text()
+    assert watch_once(org, inbox, date(2026, 3, 2)) == []  # nothing is imported twice
+
+
+def test_kind_of_reads_content_not_names():
+    assert kind_of(b"%PDF-1.7 ...") == "einvoice"
+    assert kind_of(b"JournalCode\tJournalLib\tEcritureNum\n") == "fec"
+    assert kind_of(b"number;customer_ref;issue_date;due_date;amount\n") == "invoices"
+    assert kind_of(b"customer_ref;email\n") == "contacts"
+    assert kind_of(b"<?xml version='1.0'?><rsm:CrossIndustryInvoice xmlns:rsm='x'/>") == \
+        "einvoice"
+    assert kind_of(b"hello") is None
