@@ -28,7 +28,7 @@ install() {
   if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
     echo "Installing Relance and its dependencies into $VENV …" >&2
     "$VENV/bin/python" -m pip install --quiet --upgrade pip
-    "$VENV/bin/python" -m pip install --quiet -e ".[test,celery]"
+    "$VENV/bin/python" -m pip install --quiet -e ".[test,celery,dkim]"
     touch "$stamp"
   fi
 }

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
+
+
+def now() -> datetime:
+    """This instant, in UTC (when a message is claimed, sent and recorded)."""
+    return datetime.now(UTC)
 
 
 def today(timezone: str = "Europe/Paris") -> date:

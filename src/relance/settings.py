@@ -12,6 +12,12 @@ RELANCE_DATABASE_URL       ``sqlite:///path`` or ``postgresql://user@host:port/d
 RELANCE_SMTP_HOST/PORT     SMTP relay; without it messages go to the outbox folder
 RELANCE_SMTP_USER/PASSWORD SMTP credentials
 RELANCE_SMTP_TLS           ``starttls`` (default with a user), ``ssl`` or ``none``
+RELANCE_SMTP_VERIFY        ``0`` to skip certificate checks (a relay with a private CA:
+                           prefer RELANCE_SMTP_CA_FILE)
+RELANCE_SMTP_RATE          messages per minute per SMTP server (0: no limit)
+RELANCE_BROKER_URL         Celery broker (redis://… or amqp://…); unset: in-process
+RELANCE_QUEUE              Celery queue name
+RELANCE_SEND_FSYNC         ``1`` to fsync the send journal after each accepted message
 RELANCE_SECRET_KEY         Django secret key (a development one by default)
 RELANCE_DEBUG              ``1`` for Django's debug pages
 RELANCE_ALLOWED_HOSTS      comma-separated host names
@@ -115,6 +121,10 @@ RELANCE_SMTP = {
     "password": os.environ.get("RELANCE_SMTP_PASSWORD", ""),
     "tls": os.environ.get("RELANCE_SMTP_TLS",
                           "starttls" if os.environ.get("RELANCE_SMTP_USER") else "none"),
+    "verify": os.environ.get("RELANCE_SMTP_VERIFY", "1") != "0",
+    "ca_file": os.environ.get("RELANCE_SMTP_CA_FILE", ""),
+    "timeout": int(os.environ.get("RELANCE_SMTP_TIMEOUT", "30")),
+    "rate_per_minute": int(os.environ.get("RELANCE_SMTP_RATE", "0")),
 }
 
 LOGGING = {

@@ -1,192 +1,134 @@
-"""Compose each recorded email action and deliver it: outbox folder or SMTP.
+"""The messaging service: draft, approve, deliver and account for every outgoing email.
 
-Without SMTP settings, every message is written as an ``.eml`` file under
-``<data>/outbox/<organization>/<day>/``; with ``RELANCE_SMTP_HOST`` it is sent.
-A message that cannot be composed (a template hole, a missing rate for a formal
-notice) is recorded as failed with its reason: never sent half-made, never
-silently skipped.
+Three steps, as everywhere in Relance: the dunning run *records* actions; :func:`prepare`
+*drafts* one outbox message per email action (approved at once on autopilot, or kept
+for a person's approval); :func:`deliver` *sends* the approved ones through the
+configured transport with the crash-safe protocol of ``sender.py``.
+
+Transport: without ``RELANCE_SMTP_HOST`` every message is written as an ``.eml`` file
+under ``<data>/outbox/<organization>/<day>/`` (immediately: it reaches nobody, so the
+send window does not apply); with it, messages go to that SMTP relay inside the
+organization's send window. With ``RELANCE_BROKER_URL`` delivery runs on Celery
+workers (``tasks.py``); without it, in this process. This module holds the one
+function that reads the clock for sending (:func:`clock`).
 """
 
 from __future__ import annotations
 
-import mimetypes
-import smtplib
-import ssl
-from datetime import date, datetime, time, timedelta
-from decimal import Decimal
-from email.message import EmailMessage
+from collections.abc import Callable, Iterator
+from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
 
-from relance.core.money import from_minor
-from relance.core.penalties import fixed_indemnity, late_interest
-from relance.core.rates import load_default
-from relance.dunning.models import Action, TimelineEntry
-from relance.errors import DeliveryError, RateMissing, TemplateError
-from relance.ledger.models import Invoice, Organization
-from relance.ledger.services import reductions
-from relance.messaging.context import MessageContext, MessageInvoice, Signature
-from relance.messaging.mime import Attachment, build_email, make_message_id
-from relance.messaging.models import OutboxMessage
-from relance.messaging.render import render
+import relance.clock
+from relance.ledger.models import Organization
+from relance.messaging import outbox, states
+from relance.messaging.models import OutboxMessage, SendingSettings
+from relance.messaging.rules import Window, next_opening
+from relance.messaging.sender import Outcome, Sender
+from relance.messaging.transport import FolderTransport, SmtpTransport
 
-NOTICE_DAYS = 8  # payment deadline of a formal notice, spec/dunning-rules.md
-SEND_HOUR = time(9, 0)  # start of the default send window
+
+def clock() -> datetime:
+    """Now, in UTC: the moment a message is claimed, sent and recorded."""
+    return relance.clock.now()
+
+
+def transport() -> FolderTransport | SmtpTransport:
+    """The SMTP relay when one is configured, else the outbox folder."""
+    smtp = settings.RELANCE_SMTP
+    return SmtpTransport(smtp) if smtp["host"] else FolderTransport(Path(settings.OUTBOX_DIR))
 
 
 def send_pending(org: Organization, day: date) -> tuple[list[OutboxMessage], list[str]]:
-    """Deliver every email action up to ``day`` that has no message yet."""
-    sent, failures = [], []
-    pending = (Action.objects.filter(organization=org, day__lte=day, channels__contains="email",
-                                     message__isnull=True)
-               .select_related("customer").order_by("day", "customer__ref", "id"))
-    for action in pending:
-        try:
-            sent.append(deliver(action))
-        except (TemplateError, RateMissing, DeliveryError, OSError, smtplib.SMTPException) as exc:
-            failures.append(f"{action.customer.ref} {action.step} {action.day}: {exc}")
-            TimelineEntry.objects.create(customer=action.customer, day=action.day, action=action,
-                                         kind="message_failed", summary=str(exc))
-    return sent, failures
+    """Draft every email action up to ``day`` and deliver what is approved and due.
+
+    Returns the messages delivered by this call and the failures (text). Messages
+    awaiting approval are listed by :func:`awaiting_approval`; with a broker, delivery
+    happens on the workers and this returns no delivered message.
+    """
+    failures = outbox.prepare(org, day, clock())
+    from relance.messaging import tasks
+
+    if tasks.enabled():
+        tasks.deliver_organization.delay(org.pk)
+        return [], failures
+    result = deliver(org)
+    return result.delivered, failures + result.failures
 
 
-def compose(action: Action) -> tuple[EmailMessage, list[str]]:
-    """The email for ``action`` and the names of its attachments."""
-    org, customer = action.organization, action.customer
-    invoices = [r.invoice for r in action.steps.select_related("invoice").order_by("invoice__due")]
-    balances = {r.invoice_id: from_minor(r.balance_minor, action.currency)
-                for r in action.steps.all()}
-    ctx = _context(action, invoices, balances)
-    rendered = render(ctx)
-    attachments = [a for a in (_invoice_pdf(i) for i in invoices) if a is not None]
-    message = build_email(
-        rendered, sender=(ctx.signature.name, _sender(org)),
-        to=[(_names(customer).get(e, ""), e) for e in action.recipients.split()],
-        reply_to=org.collector_email or None,
-        message_id=make_message_id(f"{org.slug}/{customer.ref}/{action.step}/{action.day}"
-                                   f"/{action.currency}", _domain(org)),
-        date=datetime.combine(action.day, SEND_HOUR, ZoneInfo(org.timezone)),
-        attachments=attachments)
-    return message, [a.filename for a in attachments]
+def deliver(org: Organization, now: Callable[[], datetime] = clock, via=None,
+            limit: int | None = None) -> Outcome:
+    """Send ``org``'s approved, due messages (inside its send window for SMTP)."""
+    via = via or transport()
+    if via.respects_window and not window_open(org, now()):
+        return Outcome()
+    return Sender(org, via, now).run(limit)
 
 
-def _context(action: Action, invoices: list[Invoice], balances: dict) -> MessageContext:
-    org, customer = action.organization, action.customer
-    contacts = [c for c in customer.contacts.all() if c.email in action.recipients.split()]
-    first_names = {c.first_name for c in contacts if c.first_name}
-    notice = template_of(action) == "formal_notice"
-    interest, indemnity = _penalties(invoices, action.day, customer.kind == "b2c",
-                                     customer.insolvency) if notice else (None, None)
-    return MessageContext(
-        step=template_of(action), language=customer.language, organization_name=org.name,
-        customer_name=customer.name,
-        contact_first_name=first_names.pop() if len(first_names) == 1 else None,
-        invoices=tuple(MessageInvoice(i.number, i.issued, i.due, i.amount, balances[i.pk])
-                       for i in invoices),
-        currency=action.currency, signature=_signature(org), consumer=customer.kind == "b2c",
-        payment_terms_days=customer.terms, late_interest=interest,
-        indemnity=None if customer.kind == "b2c" else indemnity,
-        deadline=action.day + timedelta(days=NOTICE_DAYS) if notice else None,
-        iban=org.iban or None)
+def window_open(org: Organization, now: datetime) -> bool:
+    from relance.dunning.services import calendar_of
+
+    conf = SendingSettings.of(org)
+    local = now.astimezone(ZoneInfo(org.timezone))
+    window = Window(conf.window_start, conf.window_end, conf.business_days_only)
+    return next_opening(local, window, calendar_of(org)) == local
 
 
-def template_of(action: Action) -> str:
-    """The template a step renders: its own name unless its scenario names another."""
-    from relance.dunning.services import policy_of
-
-    try:
-        return policy_of(action.customer).step(action.step).template_name
-    except KeyError:  # the scenario changed since the action was recorded
-        return action.step
+def awaiting_approval(org: Organization, day: date) -> list[OutboxMessage]:
+    """Messages up to ``day`` that a person must approve before they leave."""
+    return list(OutboxMessage.objects.filter(organization=org, status=states.AWAITING,
+                                             action__day__lte=day)
+                .select_related("action__customer").order_by("action__day", "id"))
 
 
-def _penalties(invoices: list[Invoice], day: date, consumer: bool,
-               insolvency: bool) -> tuple[Decimal, Decimal]:
-    """Late interest and fixed indemnities owed on ``invoices`` as of ``day``."""
-    rates = load_default()
-    interest = indemnity = Decimal(0)
-    for inv in invoices:
-        dated = reductions(inv)
-        if not consumer:  # B2C interest runs only after the formal notice itself
-            interest += late_interest(inv.amount, inv.due, dated, day, rates,
-                                      currency=inv.currency).amount
-        indemnity += fixed_indemnity(inv.amount, inv.due, dated, day, consumer=consumer,
-                                     insolvency=insolvency)
-    return interest, indemnity
+def _local_day(message: OutboxMessage, at: datetime) -> date:
+    return at.astimezone(ZoneInfo(message.organization.timezone)).date()
 
 
-def _signature(org: Organization) -> Signature:
-    return Signature(org.collector_name or org.name,
-                     org.collector_function or "Service comptabilité clients",
-                     org.collector_email or _sender(org), org.collector_phone)
+def _who(user) -> str:
+    return getattr(user, "username", None) or str(user)
 
 
-def _sender(org: Organization) -> str:
-    return org.sender_email or org.collector_email or f"comptabilite@{_domain(org)}"
+def approve(message: OutboxMessage, user) -> OutboxMessage:
+    """A person approves ``message``; it leaves at the next delivery in the window."""
+    at = clock()
+    return outbox.approve(message, _who(user), at, _local_day(message, at))
 
 
-def _domain(org: Organization) -> str:
-    address = org.sender_email or org.collector_email
-    return address.rsplit("@", 1)[1] if "@" in address else f"{org.slug}.relance.invalid"
+def skip(message: OutboxMessage, user, reason: str) -> OutboxMessage:
+    """Do not send ``message``; the reason goes on the customer's timeline."""
+    at = clock()
+    return outbox.skip(message, _who(user), reason, at, _local_day(message, at))
 
 
-def _names(customer) -> dict[str, str]:
-    return {c.email: f"{c.first_name} {c.last_name}".strip() for c in customer.contacts.all()}
+def edit(message: OutboxMessage, user, subject: str, body: str) -> OutboxMessage:
+    """Change the subject and body of a message awaiting approval."""
+    at = clock()
+    return outbox.edit(message, _who(user), subject, body, at, _local_day(message, at))
 
 
-def _invoice_pdf(invoice: Invoice) -> Attachment | None:
-    if not invoice.pdf_path:
-        return None
-    path = Path(invoice.pdf_path)
-    if not path.is_absolute():
-        path = Path(settings.DOCUMENTS_DIR) / path
-    if not path.is_file():
-        return None
-    mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    return Attachment(path.name, path.read_bytes(), mime)
+def retry(message: OutboxMessage, user) -> OutboxMessage:
+    """Draft a failed message again and approve it (after fixing what made it fail)."""
+    at = clock()
+    return outbox.retry(message, _who(user), at, _local_day(message, at))
 
 
-def deliver(action: Action) -> OutboxMessage:
-    """Compose ``action``'s email and write it to the outbox folder or send it by SMTP."""
-    message, attachments = compose(action)
-    if settings.RELANCE_SMTP["host"]:
-        _smtp_send(message)
-        path, status = "", "sent"
-    else:
-        path, status = str(_write(action, message)), "written"
-    try:
-        with transaction.atomic():
-            row = OutboxMessage.objects.create(
-                action=action, message_id=message["Message-ID"], subject=str(message["Subject"]),
-                sender=str(message["From"]), recipients=action.recipients,
-                body=message.get_body(("plain",)).get_content(), path=path,
-                attachments="\n".join(attachments), status=status)
-            TimelineEntry.objects.create(customer=action.customer, day=action.day, action=action,
-                                         kind=f"message_{status}", summary=row.subject)
-    except IntegrityError:
-        row = OutboxMessage.objects.get(action=action)
-    return row
-
-
-def _write(action: Action, message: EmailMessage) -> Path:
-    folder = Path(settings.OUTBOX_DIR) / action.organization.slug / action.day.isoformat()
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{action.customer.ref}-{action.step}-{action.currency}.eml"
-    tmp = path.with_suffix(".tmp")
-    tmp.write_bytes(message.as_bytes())
-    tmp.replace(path)  # atomic: a crash never leaves half a message in the outbox
-    return path
-
-
-def _smtp_send(message: EmailMessage) -> None:
-    smtp_settings = settings.RELANCE_SMTP
-    factory = smtplib.SMTP_SSL if smtp_settings["tls"] == "ssl" else smtplib.SMTP
-    with factory(smtp_settings["host"], smtp_settings["port"], timeout=30) as smtp:
-        if smtp_settings["tls"] == "starttls":
-            smtp.starttls(context=ssl.create_default_context())
-        if smtp_settings["user"]:
-            smtp.login(smtp_settings["user"], smtp_settings["password"])
-        smtp.send_message(message)
+def audit(org: Organization, since: date | None = None) -> Iterator[dict]:
+    """Every message as stored and sent, with its moves: the exportable audit trail."""
+    rows = (OutboxMessage.objects.filter(organization=org).select_related("action__customer")
+            .prefetch_related("events").order_by("id"))
+    if since:
+        rows = rows.filter(action__day__gte=since)
+    for m in rows.iterator(chunk_size=500):
+        yield {"message_id": m.message_id, "key": m.key, "customer": m.action.customer.ref,
+               "step": m.action.step, "day": m.action.day.isoformat(), "status": m.status,
+               "subject": m.subject, "from": m.sender, "reply_to": m.reply_to,
+               "to": m.recipients.splitlines(), "in_reply_to": m.in_reply_to,
+               "references": m.references.split(), "headers": m.headers, "body": m.body,
+               "attachments": m.files, "attempts": m.attempts, "smtp_reply": m.smtp_reply,
+               "error": m.error, "sent_at": m.sent_at.isoformat() if m.sent_at else None,
+               "events": [{"at": e.at.isoformat(), "from": e.from_status, "to": e.to_status,
+                           "cause": e.cause} for e in m.events.all()]}

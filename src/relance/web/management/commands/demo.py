@@ -19,6 +19,7 @@ from relance.imports.fec import import_fec
 from relance.ledger.management.commands._common import ensure_database, parse_day
 from relance.ledger.models import Organization
 from relance.ledger.services import totals, with_balance
+from relance.messaging.services import awaiting_approval
 from relance.web.management.commands.serve import serve
 
 MARKER = ".relance-demo"
@@ -92,6 +93,11 @@ class Command(BaseCommand):
         for m in report.messages:
             w(f"  {m.recipients.replace(chr(10), ', ')}: {m.subject}")
             w(f"      {m.path}")
+        waiting = awaiting_approval(org, day)
+        w(f"awaiting approval: {len(waiting)}")
+        for m in waiting:
+            w(f"  {m.pk} {m.recipients.replace(chr(10), ', ')}: {m.subject}"
+              f"  (relance approve {m.pk})")
         for f in report.failures:
             w(f"  FAILED {f}")
         w(f"outbox folder: {settings.OUTBOX_DIR}")

@@ -1,0 +1,38 @@
+"""``relance send [--org X] [--date D]``: draft due messages and deliver the approved ones.
+
+Run it from cron every few minutes (or let Celery workers do it with a broker): it
+settles what a crashed sender left, drafts the messages of actions up to ``--date``,
+then sends what is approved and due, inside each organization's send window.
+"""
+
+from django.core.management.base import BaseCommand
+
+from relance.ledger.management.commands._common import ensure_database, organization, parse_day
+from relance.ledger.models import Organization
+from relance.messaging import outbox, tasks
+from relance.messaging.services import clock, deliver
+
+
+class Command(BaseCommand):
+    help = "Deliver approved, due messages (SMTP or the outbox folder); safe to repeat."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--org", help="one organization (default: all)")
+        parser.add_argument("--date", help="draft messages of actions up to this day "
+                                           "(default: today, local time)")
+        parser.add_argument("--limit", type=int, help="stop after this many messages")
+
+    def handle(self, *args, **o):
+        ensure_database()
+        orgs = [organization(o["org"])] if o["org"] else list(Organization.objects.all())
+        for org in orgs:
+            failures = outbox.prepare(org, parse_day(o["date"], org), clock())
+            if tasks.enabled():
+                tasks.deliver_organization.delay(org.pk)
+                self.stdout.write(f"{org.slug}: delivery queued for the workers")
+                continue
+            result = deliver(org, limit=o["limit"])
+            self.stdout.write(f"{org.slug}: {len(result.delivered)} delivered, "
+                              f"{len(failures) + len(result.failures)} failed")
+            for failure in failures + result.failures:
+                self.stdout.write(f"  FAILED {failure}")

@@ -1,0 +1,221 @@
+"""Drafting the outbox and moving its messages: every move checked, stored and explained.
+
+:func:`prepare` turns each recorded email action without a message into an outbox row:
+``draft``, then ``approved`` (autopilot) or ``awaiting_approval`` (review mode, and
+formal notices unless the organization said otherwise). A message that cannot be
+drafted (a template hole, a missing rate for a formal notice's letter) becomes
+``failed`` with its reason: never sent half-made, never silently skipped.
+:func:`approve`, :func:`skip`, :func:`edit` and :func:`retry` are what a person does.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime
+from email.headerregistry import Address
+
+from django.db import IntegrityError, transaction
+
+from relance.dunning.models import Action, TimelineEntry
+from relance.errors import DeliveryError, InputError, RateMissing, RelanceError
+from relance.ledger.models import Organization
+from relance.messaging import states
+from relance.messaging.compose import FORMAL_NOTICE, Draft, draft, key_of
+from relance.messaging.models import MessageEvent, OutboxMessage, SendingSettings
+
+DRAFT_ERRORS = (RelanceError, RateMissing, InputError, DeliveryError, OSError, ValueError)
+QUIET = frozenset({states.SENDING})  # internal claims: in the audit events, not the timeline
+
+
+class Log:
+    """Moves made in one transaction: checked now, their events written in bulk."""
+
+    def __init__(self, at: datetime) -> None:
+        self.at = at
+        self.events: list[MessageEvent] = []
+        self.timeline: list[TimelineEntry] = []
+
+    def move(self, row: OutboxMessage, target: str, cause: str, day: date) -> None:
+        states.check_move(row.status, target)
+        self.events.append(MessageEvent(message=row, at=self.at, from_status=row.status,
+                                        to_status=target, cause=cause))
+        if target not in QUIET:
+            self.timeline.append(TimelineEntry(
+                customer_id=row.action.customer_id, day=day, action_id=row.action_id,
+                kind=f"message_{target}", summary=f"{row.subject} – {cause}"))
+        row.status = target
+
+    def note(self, row: OutboxMessage, cause: str, day: date) -> None:
+        """Something happened to ``row`` that is not a move (a re-render, an edit)."""
+        self.events.append(MessageEvent(message=row, at=self.at, from_status=row.status,
+                                        to_status=row.status, cause=cause))
+        self.timeline.append(TimelineEntry(
+            customer_id=row.action.customer_id, day=day, action_id=row.action_id,
+            kind="message_changed", summary=f"{row.subject} – {cause}"))
+
+    def flush(self) -> None:
+        MessageEvent.objects.bulk_create(self.events)
+        TimelineEntry.objects.bulk_create(self.timeline)
+        self.events, self.timeline = [], []
+
+
+def template_of(action: Action, cache: dict | None = None) -> str:
+    """The template a step renders: its own name unless its scenario names another."""
+    from relance.dunning.services import policy_of
+
+    try:
+        return policy_of(action.customer, cache).step(action.step).template_name
+    except KeyError:  # the scenario changed since the action was recorded
+        return action.step
+
+
+def pending_actions(org: Organization, day: date):
+    return (Action.objects.filter(organization=org, day__lte=day, channels__contains="email",
+                                  message__isnull=True)
+            .select_related("customer", "organization")
+            .prefetch_related("steps__invoice", "customer__contacts")
+            .order_by("day", "customer__ref", "id"))
+
+
+def prepare(org: Organization, day: date, at: datetime, batch: int = 500) -> list[str]:
+    """Draft a message for every email action up to ``day``; returns the failures."""
+    conf, failures = SendingSettings.of(org), []
+    policies: dict = {}
+    actions = list(pending_actions(org, day))
+    threads = _threads(org, {a.customer_id for a in actions})
+    for start in range(0, len(actions), batch):
+        rows = []
+        for action in actions[start:start + batch]:
+            row = _drafted(action, conf, threads, policies, failures)
+            threads[action.customer_id].append(row.message_id)
+            rows.append(row)
+        _store(rows, at)
+    return failures
+
+
+def _drafted(action: Action, conf: SendingSettings, threads: dict, policies: dict,
+             failures: list[str]) -> OutboxMessage:
+    template = template_of(action, policies)
+    row = OutboxMessage(action=action, organization=action.organization, key=key_of(action),
+                        status=states.DRAFT)
+    try:
+        fill(row, draft(action, threads[action.customer_id], template))
+    except DRAFT_ERRORS as exc:
+        row.subject, row.error = f"{action.step} {action.day}", str(exc)
+        row.message_id = draft_id(action)
+        row.recipients = action.recipients
+        failures.append(f"{action.customer.ref} {action.step} {action.day}: {exc}")
+        row.target = states.FAILED
+        return row
+    row.needs_approval = conf.mode == "review" or (
+        template == FORMAL_NOTICE and conf.notices_need_approval)
+    row.target = states.AWAITING if row.needs_approval else states.APPROVED
+    return row
+
+
+def draft_id(action: Action) -> str:
+    from relance.messaging.compose import domain_of
+    from relance.messaging.mime import make_message_id
+
+    return make_message_id(key_of(action), domain_of(action.organization))
+
+
+def fill(row: OutboxMessage, d: Draft) -> None:
+    row.message_id, row.subject, row.body = d.message_id, d.subject, d.body
+    row.sender = str(Address(d.sender[0], addr_spec=d.sender[1]))
+    row.reply_to = d.reply_to
+    row.recipients = "\n".join(str(Address(name, addr_spec=email)) if name else email
+                               for name, email in d.to)
+    row.in_reply_to, row.references = d.in_reply_to, " ".join(d.references)
+    row.files = [f.as_dict() for f in d.files]
+    row.attachments = "\n".join(f.name for f in d.files)
+
+
+def _store(rows: list[OutboxMessage], at: datetime) -> None:
+    """Insert the drafts and their first move; a concurrent run's rows are left alone."""
+    try:
+        with transaction.atomic():
+            _insert(rows, at)
+    except IntegrityError:
+        for row in rows:  # another process drafted some of them: keep theirs
+            row.pk = None
+            try:
+                with transaction.atomic():
+                    _insert([row], at)
+            except IntegrityError:
+                continue
+
+
+def _insert(rows: list[OutboxMessage], at: datetime) -> None:
+    """Insert the rows directly in their first status; the events record the move."""
+    log = Log(at)
+    for row in rows:
+        cause = {states.FAILED: f"cannot be drafted: {row.error}",
+                 states.AWAITING: "drafted; a person must approve it",
+                 states.APPROVED: "drafted; autopilot"}[row.target]
+        log.move(row, row.target, cause, row.action.day)
+    OutboxMessage.objects.bulk_create(rows)
+    log.flush()
+
+
+def _threads(org: Organization, customers: set[int]) -> dict[int, list[str]]:
+    """Each customer's earlier messages, oldest first: the thread a new one joins."""
+    threads: dict[int, list[str]] = defaultdict(list)
+    for customer_id, message_id in (
+            OutboxMessage.objects.filter(organization=org, action__customer_id__in=customers)
+            .exclude(status__in=[states.FAILED, states.CANCELLED])
+            .order_by("action__day", "id").values_list("action__customer_id", "message_id")):
+        threads[customer_id].append(message_id)
+    return threads
+
+
+# --- what a person does ------------------------------------------------------------------
+
+def _one(message: OutboxMessage, target: str, cause: str, at: datetime, day: date,
+         **fields) -> OutboxMessage:
+    with transaction.atomic():
+        row = OutboxMessage.objects.select_for_update().select_related("action").get(
+            pk=message.pk)
+        log = Log(at)
+        log.move(row, target, cause, day)
+        for name, value in fields.items():
+            setattr(row, name, value)
+        row.save(update_fields=["status", *fields])
+        log.flush()
+    return row
+
+
+def approve(message: OutboxMessage, by: str, at: datetime, day: date) -> OutboxMessage:
+    """A person approves ``message``: it leaves at the next delivery inside the window."""
+    return _one(message, states.APPROVED, f"approved by {by}", at, day, next_attempt_at=None)
+
+
+def skip(message: OutboxMessage, by: str, reason: str, at: datetime, day: date) -> OutboxMessage:
+    """Do not send ``message``; the reason goes on the customer's timeline."""
+    return _one(message, states.CANCELLED, f"cancelled by {by}: {reason}", at, day)
+
+
+def edit(message: OutboxMessage, by: str, subject: str, body: str, at: datetime,
+         day: date) -> OutboxMessage:
+    """Change an awaiting message's text; it still needs approving."""
+    if message.status != states.AWAITING:
+        raise states.MoveRefused("only a message awaiting approval can be edited")
+    if "\n" in subject or not subject.strip() or not body.strip():
+        raise InputError("a message needs a one-line subject and a body")
+    with transaction.atomic():
+        OutboxMessage.objects.filter(pk=message.pk).update(subject=subject.strip(), body=body)
+        MessageEvent.objects.create(message=message, at=at, from_status=message.status,
+                                    to_status=message.status, cause=f"edited by {by}")
+    message.refresh_from_db()
+    return message
+
+
+def retry(message: OutboxMessage, by: str, at: datetime, day: date) -> OutboxMessage:
+    """Try a failed message again, drafted afresh (a rate added, an address corrected)."""
+    action = message.action
+    fresh = OutboxMessage(pk=message.pk, action=action)
+    fill(fresh, draft(action, [r for r in message.references.split() if r], template_of(action)))
+    fields = {f: getattr(fresh, f) for f in ("subject", "body", "sender", "reply_to",
+                                             "recipients", "files", "attachments")}
+    return _one(message, states.APPROVED, f"retried by {by}", at, day, attempts=0,
+                next_attempt_at=None, error="", **fields)

@@ -1,0 +1,348 @@
+"""The sending protocol: every approved message delivered once, whatever crashes.
+
+For each batch of due messages (``approved``, ``next_attempt_at`` passed, inside the
+organization's send window for SMTP):
+
+1. **Claim** – one transaction moves them ``approved → sending`` with this process's
+   claim token and a lease, and commits. From here on no other sender touches them.
+2. **Look again** – the freshness check (``freshness.check``) cancels or re-renders
+   each message whose invoices changed since it was drafted.
+3. **Send** – one SMTP transaction per message on a reused connection.
+4. **Journal** – right after the server's ``250`` to the end of DATA, the Message-ID is
+   appended to this process's journal file and flushed (``fsync``'d too with
+   ``RELANCE_SEND_FSYNC=1``; see ``journal.py``).
+5. **Record** – at the end of the batch one transaction moves the acknowledged
+   messages to ``sent`` (with headers, reply and attachments' hashes), the failed
+   ones to ``approved`` with a later ``next_attempt_at`` (temporary) or ``failed``
+   (permanent, with a call task), then the journal is emptied.
+
+Recovery (start of every delivery): a ``sending`` message whose claimer is dead (same
+host, process gone; or its lease expired) is ``sent`` if the claimer's journal names
+it, else back to ``approved`` – it was never acknowledged, so it is sent again under
+the same Message-ID. A kill at any point before step 3's DATA ends, or after step 4,
+loses nothing and doubles nothing. The one window no SMTP client can close (RFC 1047)
+lies between the server's acceptance of the final ``.`` and the journal line of step 4:
+a crash exactly there sends that one message twice, with the same Message-ID, which
+mail clients fold into one. See docs/sending.md.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import smtplib
+import socket
+import time
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Q
+
+from relance.messaging import journal, states
+from relance.messaging.build import ATTACHMENT_ERRORS, Built, build, fresh_look
+from relance.messaging.models import OutboxMessage, SendingSettings
+from relance.messaging.outbox import Log
+from relance.messaging.rules import Failure, TokenBucket, classify, retry_delay
+
+log = logging.getLogger("relance.sending")
+BATCH = 100
+LEASE = timedelta(minutes=15)
+_BUCKETS: dict[str, TokenBucket] = {}
+
+
+def claim_token() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{time.time_ns()}"
+
+
+@dataclass
+class Outcome:
+    """What one delivery did: messages delivered, failures (text), moves made."""
+
+    delivered: list[OutboxMessage] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+
+
+class Sender:
+    """Delivers one organization's due messages through one transport."""
+
+    def __init__(self, org, transport, clock: Callable[[], datetime],
+                 journal_dir: Path | None = None) -> None:
+        self.org, self.transport, self.clock = org, transport, clock
+        self.now = clock()
+        self.conf = SendingSettings.of(org)
+        self.token = claim_token()
+        self.journal_dir = journal_dir or Path(settings.DATA_DIR) / "journal"
+        self.journal = journal.Journal(self.journal_dir, self.token,
+                                       sync_each=os.environ.get("RELANCE_SEND_FSYNC") == "1")
+        self.outcome = Outcome()
+
+    def run(self, limit: int | None = None) -> Outcome:
+        recover(self.journal_dir, self.now)
+        try:
+            while limit is None or len(self.outcome.delivered) < limit:
+                batch = self.claim()
+                if not batch:
+                    break
+                self.deliver(batch)
+        finally:
+            self.transport.close()
+        self.journal.close()  # reached only when every acknowledgement is recorded
+        return self.outcome
+
+    def due(self):
+        return (OutboxMessage.objects.filter(organization=self.org, status=states.APPROVED)
+                .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=self.now)))
+
+    def claim(self) -> list[OutboxMessage]:
+        self.now = self.clock()
+        with transaction.atomic():
+            ids = list(self.due().order_by("id").values_list("pk", flat=True)[:BATCH])
+            OutboxMessage.objects.filter(pk__in=ids, status=states.APPROVED).update(
+                status=states.SENDING, claimed_by=self.token,
+                claimed_until=self.now + LEASE)
+            rows = list(OutboxMessage.objects.filter(pk__in=ids, claimed_by=self.token,
+                                                     status=states.SENDING)
+                        .select_related("action__customer", "action__organization")
+                        .order_by("id"))
+            moves = Log(self.now)
+            for row in rows:
+                row.status = states.APPROVED  # what it was: the event says so
+                moves.move(row, states.SENDING, f"claimed by {self.token}", self.now.date())
+            moves.flush()
+        fault("claimed")
+        return rows
+
+    def deliver(self, batch: list[OutboxMessage]) -> None:
+        """Send a claimed batch: the next message is built while the last is on the wire."""
+        moves = Log(self.now)
+        ready = fresh_look(batch, moves, self.day)
+        stop: Failure | None = None
+        pending = None
+        with ThreadPoolExecutor(max_workers=1) as wire:
+            for row in (r for r in batch if r.pk in ready):
+                built = None if stop else self.built(row, moves)
+                if pending is not None:
+                    stop, pending = self.settle(*pending, moves) or stop, None
+                if built is None and stop is None:
+                    continue  # could not be built: already failed with the reason
+                if stop is not None:  # the server is unreachable: do not try every message
+                    self.postpone(row, stop, moves, attempt=False)
+                    continue
+                self.throttle()
+                row.attempts += 1
+                pending = (row, built, wire.submit(self.transmit, row, built))
+            if pending is not None:
+                self.settle(*pending, moves)
+        self.record(batch, moves)
+
+    def built(self, row: OutboxMessage, moves: Log) -> Built | None:
+        try:
+            return build(row, self.now, self.transport.name, self.conf)
+        except ATTACHMENT_ERRORS as exc:
+            self.fail(row, Failure(True, str(exc)), moves)
+            return None
+
+    def transmit(self, row: OutboxMessage, built: Built):
+        """On the wire, then into the journal the moment the server has accepted it."""
+        receipt = self.transport.send(built.message, built.data, built.envelope_from,
+                                      built.envelope_to, built.where)
+        fault("acked")
+        self.journal.acknowledge(row.message_id, self.now, receipt.reply)
+        fault("journaled")
+        return receipt
+
+    def settle(self, row: OutboxMessage, built: Built, sent: Future, moves: Log) -> Failure | None:
+        """Record one message's outcome; returns the failure when the server is gone."""
+        try:
+            receipt = sent.result()
+        except Exception as exc:  # noqa: BLE001 – sorted into temporary/permanent below
+            failure = classify(exc)
+            if failure.permanent:
+                self.fail(row, failure, moves)
+                return None
+            self.postpone(row, failure, moves)
+            return failure if _connection_lost(exc) else None
+        self.acknowledged(row, built, receipt, moves)
+        return None
+
+    def acknowledged(self, row, built: Built, receipt, moves: Log) -> None:
+        target = states.WRITTEN if self.transport.name == "folder" else states.SENT
+        row.headers, row.files, row.path = built.headers, built.files, receipt.path
+        row.smtp_reply, row.sent_at, row.claimed_by = receipt.reply, self.now, ""
+        moves.move(row, target, f"{receipt.reply} ({self.transport.name})", self.day(row))
+        if receipt.refused:
+            refused = Failure(True, "refused: " + ", ".join(receipt.refused), receipt.refused)
+            alert(row, refused, self.day(row), moves)
+        self.outcome.delivered.append(row)
+
+    def postpone(self, row, failure: Failure, moves: Log, attempt: bool = True) -> None:
+        if attempt and row.attempts >= self.conf.max_attempts:
+            self.fail(row, Failure(True, f"{failure.reason} (after {row.attempts} attempts)"),
+                      moves)
+            return
+        row.next_attempt_at = self.now + retry_delay(max(row.attempts, 1))
+        row.error, row.claimed_by = failure.reason, ""
+        moves.move(row, states.APPROVED, f"temporary failure: {failure.reason}; next attempt "
+                   f"{row.next_attempt_at:%Y-%m-%d %H:%M} UTC", self.day(row))
+
+    def fail(self, row, failure: Failure, moves: Log) -> None:
+        row.error, row.claimed_by = failure.reason, ""
+        moves.move(row, states.FAILED, f"permanent failure: {failure.reason}", self.day(row))
+        alert(row, failure, self.day(row), moves)
+        self.outcome.failures.append(f"{row.action.customer.ref} {row.action.step} "
+                                     f"{row.action.day}: {failure.reason}")
+
+    def record(self, rows: list[OutboxMessage], moves: Log) -> None:
+        with transaction.atomic():
+            save_outcomes(rows)
+            moves.flush()
+        self.journal.reset()
+        fault("recorded")
+
+    def throttle(self) -> None:
+        if self.transport.name != "smtp":
+            return
+        global_rate = settings.RELANCE_SMTP.get("rate_per_minute", 0)
+        for key, rate in ((self.transport.host, global_rate),
+                          (f"{self.transport.host}/{self.org.pk}", self.conf.rate_per_minute)):
+            bucket = _BUCKETS.setdefault(key, TokenBucket(rate))
+            wait = bucket.wait(time.monotonic())
+            if wait:
+                time.sleep(wait)
+            bucket.take(time.monotonic())
+
+    def day(self, row: OutboxMessage):
+        """The timeline day of a move: the run's day for the folder, else the local day."""
+        if self.transport.name == "folder":
+            return row.action.day
+        from zoneinfo import ZoneInfo
+
+        return self.now.astimezone(ZoneInfo(self.org.timezone)).date()
+
+
+OUTCOME_FIELDS = ("status", "headers", "files", "path", "smtp_reply", "sent_at", "claimed_by",
+                  "attempts", "next_attempt_at", "error", "subject", "body", "attachments",
+                  "needs_approval", "in_reply_to", "references", "recipients", "sender")
+
+
+def save_outcomes(rows: list[OutboxMessage]) -> None:
+    """Write each row's outcome in one statement per row, sent as one batch.
+
+    ``bulk_update`` would build a CASE expression per field over the whole batch,
+    which costs more than the SMTP transactions themselves.
+    """
+    fields = [OutboxMessage._meta.get_field(name) for name in OUTCOME_FIELDS]
+    sql = (f"UPDATE {connection.ops.quote_name(OutboxMessage._meta.db_table)} SET "
+           + ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in fields)
+           + " WHERE id = %s")
+    params = [[f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields]
+              + [row.pk] for row in rows]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
+def alert(row: OutboxMessage, failure: Failure, day, moves: Log) -> None:
+    """A refused address: the collector calls instead (a call task) and sees why."""
+    from relance.dunning.models import Task, TimelineEntry
+
+    action = row.action
+    Task.objects.get_or_create(action=action, kind="call", defaults={
+        "organization_id": action.organization_id, "customer_id": action.customer_id,
+        "due_on": day, "outcome": ""})
+    moves.timeline.append(TimelineEntry(
+        customer_id=action.customer_id, day=day, action_id=action.pk, kind="message_alert",
+        summary=f"email not delivered ({failure.reason}): call the customer"))
+    log.warning("message %s to %s failed: %s", row.message_id, row.recipients, failure.reason)
+
+
+def _connection_lost(exc: BaseException) -> bool:
+    """True when the server cannot be talked to at all (not when it answered no)."""
+    return isinstance(exc, OSError) and not answered(exc) or isinstance(
+        exc, (smtplib.SMTPConnectError, smtplib.SMTPAuthenticationError))
+
+
+def answered(exc: BaseException) -> bool:
+    """The server replied (smtplib's errors are ``OSError`` too, hence this test)."""
+    return isinstance(exc, (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused))
+
+
+# --- recovery ----------------------------------------------------------------------------
+
+def recover(journal_dir: Path, now: datetime) -> int:
+    """Settle the messages of dead senders: sent if journaled, else approved again."""
+    settled = 0
+    tokens = set(OutboxMessage.objects.filter(status=states.SENDING)
+                 .values_list("claimed_by", flat=True))
+    for token in tokens:
+        rows = OutboxMessage.objects.filter(status=states.SENDING, claimed_by=token)
+        if not dead(token, rows.order_by("claimed_until").values_list(
+                "claimed_until", flat=True).first(), now):
+            continue
+        settled += _settle(token, journal.read(journal_dir, token), now)
+        journal.forget(journal_dir, token)
+    return settled
+
+
+def _settle(token: str, acks: dict[str, tuple[str, str]], now: datetime) -> int:
+    with transaction.atomic():
+        rows = list(OutboxMessage.objects.select_for_update()
+                    .filter(status=states.SENDING, claimed_by=token).select_related("action"))
+        moves = Log(now)
+        for row in rows:
+            row.claimed_by = ""
+            if row.message_id in acks:
+                at, reply = acks[row.message_id]
+                row.smtp_reply, row.sent_at = reply, datetime.fromisoformat(at)
+                moves.move(row, states.WRITTEN if reply == "written" else states.SENT,
+                           f"{reply} (recovered from the journal of {token})", now.date())
+            else:
+                moves.move(row, states.APPROVED, f"sender {token} stopped before the server "
+                           "acknowledged it; sent again with the same Message-ID", now.date())
+        OutboxMessage.objects.bulk_update(rows, ["status", "claimed_by", "smtp_reply", "sent_at"])
+        moves.flush()
+    return len(rows)
+
+
+def dead(token: str, lease_end: datetime | None, now: datetime) -> bool:
+    """True when the claimer is gone: its process on this host, or its lease expired."""
+    host, _, rest = token.partition(":")
+    pid = rest.partition(":")[0]
+    if host == socket.gethostname() and pid.isdigit():
+        return not _alive(int(pid))
+    return lease_end is None or lease_end < now
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:  # a killed child its parent has not reaped yet is a zombie: dead all the same
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] != "Z"
+    except OSError:
+        return True
+
+
+def fault(point: str) -> None:
+    """Crash on purpose at a named point of the protocol (crash tests only).
+
+    ``RELANCE_SEND_FAULT=point:n`` kills this process with SIGKILL the n-th time it
+    passes ``point`` (claimed, acked, journaled, recorded); inert when unset.
+    """
+    spec = os.environ.get("RELANCE_SEND_FAULT")
+    if not spec or not spec.startswith(point + ":"):
+        return
+    _FAULTS[point] = _FAULTS.get(point, 0) + 1
+    if _FAULTS[point] >= int(spec.split(":")[1]):
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+_FAULTS: dict[str, int] = {}

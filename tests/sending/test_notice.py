@@ -1,0 +1,55 @@
+"""The formal notice: approved by a person by default, sent with its letter, or not at all."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+
+import pytest
+
+from relance.dunning.services import run_day
+from relance.errors import RateMissing
+from relance.messaging import services
+from relance.messaging.models import OutboxMessage
+from tests.sending.conftest import FIRST, SECOND
+
+pytestmark = pytest.mark.django_db
+NOTICE_DAY = date(2026, 4, 1)  # due 2026-03-02 + 30
+
+
+def run_to_notice(org):
+    """The reminders first (steps come in order), then the formal notice day."""
+    for day in (FIRST, SECOND):
+        run_day(org, day)
+    return run_day(org, NOTICE_DAY)
+
+
+def test_a_formal_notice_waits_for_approval_then_leaves_with_its_letter(smtp, book):
+    report = run_to_notice(book)
+    assert not report.messages
+    sent_before = len(smtp.messages)
+    waiting = services.awaiting_approval(book, NOTICE_DAY)
+    assert {m.action.step for m in waiting} == {"formal_notice"} and len(waiting) == 3
+    c1 = next(m for m in waiting if m.action.customer.ref == "C1")
+    services.approve(c1, "camille")
+    services.deliver(book)
+    [mail] = smtp.messages[sent_before:]
+    names = [p.get_filename() for p in mail.iter_attachments()]
+    assert names[0] == "F-1.pdf" and names[1].startswith("mise-en-demeure")
+    letter = list(mail.iter_attachments())[1].get_content()
+    assert letter.startswith(b"%PDF")
+    c1.refresh_from_db()
+    assert c1.files[1]["sha256"] == hashlib.sha256(letter).hexdigest()
+
+
+def test_a_notice_without_its_rate_is_failed_with_the_reason(smtp, book, monkeypatch):
+    def no_rate(action):
+        raise RateMissing("no ECB rate for 2026-S1: add it with relance rates add")
+
+    monkeypatch.setattr("relance.documents.services.formal_notice_pdf", no_rate)
+    report = run_to_notice(book)
+    assert len(report.failures) == 3 and all("2026-S1" in f for f in report.failures)
+    rows = OutboxMessage.objects.filter(action__step="formal_notice")
+    assert {r.status for r in rows} == {"failed"} and all("2026-S1" in r.error for r in rows)
+    sent_before = len(smtp.messages)
+    assert not services.deliver(book).delivered and len(smtp.messages) == sent_before

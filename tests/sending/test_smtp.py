@@ -1,0 +1,193 @@
+"""Sending by SMTP to a real server on loopback: headers, threads, attachments, failures."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+
+import pytest
+
+from relance.dunning.models import Task, TimelineEntry
+from relance.dunning.services import run_day
+from relance.ledger.models import Credit
+from relance.ledger.services import allocate_credit
+from relance.messaging import outbox, services
+from relance.messaging.models import OutboxMessage, SendingSettings
+from tests.sending.conftest import FIRST, NOON, SECOND
+
+pytestmark = pytest.mark.django_db
+
+
+def at(moment):
+    return lambda: moment
+
+
+def drafted(org, day=FIRST):
+    """Record the day's actions (the dunning run without its sending step), draft them."""
+    real = services.send_pending
+    services.send_pending = lambda _org, _day: ([], [])
+    try:
+        run_day(org, day)
+    finally:
+        services.send_pending = real
+    return outbox.prepare(org, day, NOON)
+
+
+def test_run_sends_each_reminder_from_the_collector_with_its_pdf(smtp, book):
+    report = run_day(book, FIRST)
+    assert len(report.messages) == 3 and not report.failures
+    assert {m.status for m in report.messages} == {"sent"}
+    mail = next(m for m in smtp.messages if "sge.example" in str(m["To"]))
+    sender = mail["From"].addresses[0]
+    assert (sender.display_name, sender.addr_spec) == ("Camille Lefèvre",
+                                                      "comptabilite@acme.example")
+    assert mail["Reply-To"].addresses[0].addr_spec == "camille@acme.example"
+    assert mail["To"].addresses[0].display_name == "Hélène"
+    assert "F-1" in mail["Subject"]
+    assert "Bonjour Hélène," in mail.get_body(("plain",)).get_content()
+    [pdf] = list(mail.iter_attachments())
+    assert pdf.get_filename() == "F-1.pdf"
+    row = OutboxMessage.objects.get(message_id=mail["Message-ID"])
+    assert row.files[0]["sha256"] == hashlib.sha256(pdf.get_content()).hexdigest()
+    assert row.smtp_reply.startswith("250") and "Message-ID: " + row.message_id in row.headers
+    assert smtp.envelopes[smtp.messages.index(mail)] == ("comptabilite@acme.example",
+                                                         ["compta@sge.example"])
+
+
+def test_french_subject_and_names_are_encoded_words_on_the_wire(smtp, book):
+    run_day(book, FIRST)
+    row = OutboxMessage.objects.get(action__customer__ref="C1")
+    header_block = row.headers
+    assert header_block.isascii()  # RFC 2047: no raw UTF-8 in the headers
+    assert "=?utf-8?" in header_block and "Camille =?utf-8?" in header_block
+
+
+def test_a_customers_reminders_form_one_thread(smtp, book):
+    run_day(book, FIRST)
+    run_day(book, SECOND)
+    first, second = [m for m in smtp.messages if "boreal" in str(m["To"])]
+    assert second["In-Reply-To"] == first["Message-ID"]
+    assert second["References"] == first["Message-ID"]
+    assert first["In-Reply-To"] is None
+
+
+def test_a_temporary_refusal_is_retried_later_then_sent(smtp, book):
+    drafted(book)
+    smtp.data_replies = ["451 4.3.0 try again later"]
+    result = services.deliver(book, now=at(NOON))
+    assert len(result.delivered) == 2 and not result.failures
+    [waiting] = OutboxMessage.objects.filter(status="approved")
+    assert waiting.attempts == 1 and "451" in waiting.error
+    assert waiting.next_attempt_at == NOON + timedelta(minutes=1)
+    assert not services.deliver(book, now=at(NOON + timedelta(seconds=30))).delivered
+    later = services.deliver(book, now=at(NOON + timedelta(minutes=1)))
+    assert [m.pk for m in later.delivered] == [waiting.pk]
+    waiting.refresh_from_db()
+    assert (waiting.status, waiting.attempts) == ("sent", 2)
+    assert [e.to_status for e in waiting.events.all()] == [
+        "approved", "sending", "approved", "sending", "sent"]
+    assert smtp.ids()[waiting.message_id] == 1
+
+
+def test_too_many_temporary_failures_end_in_failed(smtp, book):
+    SendingSettings.objects.filter(organization=book).update(max_attempts=2)
+    drafted(book)
+    smtp.data_replies = ["451 4.3.0 busy"] * 6
+    services.deliver(book, now=at(NOON))
+    services.deliver(book, now=at(NOON + timedelta(hours=1)))
+    assert set(OutboxMessage.objects.values_list("status", flat=True)) == {"failed"}
+    assert all("after 2 attempts" in e for e in OutboxMessage.objects.values_list("error",
+                                                                                 flat=True))
+
+
+def test_a_refused_address_fails_and_asks_the_collector_to_call(smtp, book):
+    smtp.refuse["nobody@cedre.example"] = "550 5.1.1 no such user"
+    report = run_day(book, FIRST)
+    assert len(report.messages) == 2 and len(report.failures) == 1
+    row = OutboxMessage.objects.get(action__customer__ref="C3")
+    assert row.status == "failed" and "550" in row.error
+    assert Task.objects.filter(action=row.action, kind="call").exists()
+    kinds = set(TimelineEntry.objects.filter(action=row.action).values_list("kind", flat=True))
+    assert {"message_failed", "message_alert"} <= kinds
+    assert "nobody@cedre.example" not in {r for _f, rs in smtp.envelopes for r in rs}
+    # Nothing more is tried for it.
+    assert not services.deliver(book, now=at(NOON + timedelta(days=1))).delivered
+
+
+def test_a_payment_between_approval_and_sending_cancels_the_message(smtp, book):
+    SendingSettings.objects.filter(organization=book).update(mode="review")
+    drafted(book)
+    row = OutboxMessage.objects.get(action__customer__ref="C2")
+    services.approve(row, "camille")
+    customer = book.customers.get(ref="C2")
+    credit = Credit.objects.create(organization=book, customer=customer, kind="payment",
+                                   key="bank:1", reference="F-2", date=FIRST,
+                                   amount_minor=240000, currency="EUR")
+    allocate_credit(credit)
+    result = services.deliver(book, now=at(NOON))
+    assert not result.delivered and not smtp.messages
+    row.refresh_from_db()
+    assert row.status == "cancelled"
+    entry = TimelineEntry.objects.get(action=row.action, kind="message_cancelled")
+    assert "F-2 paid" in entry.summary
+
+
+def test_a_partial_payment_re_renders_with_the_new_balance(smtp, book):
+    drafted(book)
+    customer = book.customers.get(ref="C2")
+    credit = Credit.objects.create(organization=book, customer=customer, kind="payment",
+                                   key="bank:2", reference="F-2", date=FIRST,
+                                   amount_minor=100000, currency="EUR")
+    allocate_credit(credit)
+    services.deliver(book, now=at(NOON))
+    mail = next(m for m in smtp.messages if "boreal" in str(m["To"]))
+    assert "€1,400.00" in mail.get_body(("plain",)).get_content()
+    row = OutboxMessage.objects.get(message_id=mail["Message-ID"])
+    assert row.status == "sent" and "€1,400.00" in row.body
+    assert any("2400.00 → 1400.00" in e.cause for e in row.events.all())
+
+
+def test_review_mode_waits_for_a_person(smtp, book):
+    SendingSettings.objects.filter(organization=book).update(mode="review")
+    report = run_day(book, FIRST)
+    assert not report.messages and not smtp.messages
+    waiting = services.awaiting_approval(book, FIRST)
+    assert len(waiting) == 3
+    services.approve(waiting[0], "camille")
+    assert [m.pk for m in services.deliver(book).delivered] == [waiting[0].pk]
+    causes = [e.cause for e in waiting[0].events.all()]
+    assert "approved by camille" in causes
+
+
+def test_outside_the_send_window_nothing_leaves(smtp, book):
+    SendingSettings.objects.filter(organization=book).update(
+        window_start="09:00", window_end="17:00", business_days_only=True)
+    drafted(book)
+    night = NOON.replace(hour=22)
+    assert not services.deliver(book, now=at(night)).delivered
+    saturday = NOON + timedelta(days=2)
+    assert not services.deliver(book, now=at(saturday)).delivered
+    assert len(services.deliver(book, now=at(NOON)).delivered) == 3
+
+
+def test_a_server_that_cannot_be_reached_postpones_every_message(settings, book):
+    from tests.sending.sink import free_port
+
+    settings.RELANCE_SMTP = {"host": "127.0.0.1", "port": free_port(), "user": "",
+                             "password": "", "tls": "none", "timeout": 5}
+    SendingSettings.objects.update_or_create(organization=book, defaults={
+        "window_start": None, "window_end": None, "business_days_only": False})
+    drafted(book)
+    result = services.deliver(book, now=at(NOON))
+    assert not result.delivered and not result.failures
+    rows = OutboxMessage.objects.all()
+    assert {r.status for r in rows} == {"approved"}
+    assert sorted(r.attempts for r in rows) == [0, 0, 1]  # one tried, the others kept
+
+
+def test_the_audit_trail_holds_every_move_with_its_cause(smtp, book):
+    run_day(book, FIRST)
+    [record] = [r for r in services.audit(book) if r["customer"] == "C1"]
+    assert [e["to"] for e in record["events"]] == ["approved", "sending", "sent"]
+    assert record["attachments"][0]["name"] == "F-1.pdf"
+    assert record["headers"].startswith("Subject: ") and record["smtp_reply"].startswith("250")
