@@ -19,7 +19,11 @@ os.environ.setdefault("RELANCE_DATA", tempfile.mkdtemp(prefix="relance-test-"))
 
 
 def pytest_configure(config) -> None:
-    Path(os.environ["RELANCE_DATA"]).mkdir(parents=True, exist_ok=True)
+    from django.conf import settings
+
+    # pytest-django may have read the settings before this file: make whichever data
+    # folder they chose exist, so the SQLite test database can be created there.
+    Path(settings.DATA_DIR).mkdir(parents=True, exist_ok=True)
 
 
 def samples_dir() -> Path | None:

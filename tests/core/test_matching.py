@@ -139,6 +139,19 @@ def test_payer_name_with_accents_and_legal_form_still_matches():
                for r in result.candidates[0].reasons)
 
 
+def test_an_exact_sum_of_three_rivals_one_invoice_short_by_fees():
+    items = book("""
+    F-81 | C1 | Atelier Nord | EUR | 2026-01-31 | 3229.99
+    F-82 | C1 | Atelier Nord | EUR | 2026-02-28 |  811.74
+    F-83 | C1 | Atelier Nord | EUR | 2026-03-31 | 4247.21
+    F-84 | C1 | Atelier Nord | EUR | 2026-04-30 | 8293.49
+    """)
+    # 3229.99 + 811.74 + 4247.21 = 8288.94, and 8293.49 - 8288.94 = 4.55 (within fees)
+    result = Matcher(items, {IBAN_NORD: "C1"}).match(credit("8288.94", "VIR", "", IBAN_NORD))
+    assert result.decision == "review"
+    assert {c.invoices for c in result.candidates} == {("F-81", "F-82", "F-83"), ("F-84",)}
+
+
 def test_the_same_amount_at_two_customers_goes_to_review():
     items = book("""
     F-41 | C1 | Atelier Nord | EUR | 2026-03-31 | 300.00

@@ -35,16 +35,19 @@ def matcher_for(org: Organization) -> Matcher:
 
 
 def reconcile(org: Organization, lines: Iterable[BankLine]) -> dict[str, int]:
-    """Match new credit lines; apply the confident ones. Returns counts by status."""
+    """Match a statement's new credit lines in one pass over one index of the book;
+    apply the confident ones. Returns counts by status.
+
+    An invoice that an earlier line of the same statement settles automatically is
+    never paid twice: the later match goes to review (``Matcher.match_all``).
+    """
     counts = {"matched": 0, "review": 0, "unmatched": 0}
-    matcher = None
-    for line in lines:
-        matcher = matcher or matcher_for(org)
-        result = matcher.match(line_view(line))
-        status = apply_result(line, result)
-        counts[status] += 1
-        if status == "matched":
-            matcher = None  # balances changed: rebuild before the next line
+    lines = list(lines)
+    if not lines:
+        return counts
+    results = matcher_for(org).match_all(line_view(line) for line in lines)
+    for line, result in zip(lines, results, strict=True):
+        counts[apply_result(line, result)] += 1
     return counts
 
 

@@ -23,6 +23,8 @@ MAX_CANDIDATES = 5
 
 def ranked(scored: Sequence[Scored]) -> list[Scored]:
     """Best first; among equals, the smaller group, then the first invoice number."""
+    if len(scored) < 2:
+        return list(scored)
     return sorted(scored, key=lambda s: (-s.candidate.score, len(s.candidate.invoices),
                                          s.candidate.invoices))
 

@@ -49,7 +49,7 @@ Group = tuple[OpenItem, ...]
 class Matcher:
     """Matches bank credits against one organization's open invoices.
 
-    Build it once per book (the index costs about a second per million invoices), then
+    Build it once per book (the index costs a few seconds per million invoices), then
     call :meth:`match` per line; a line costs look-ups in proportion to its words and to
     the open invoices of the few customers it points to, never to the size of the book.
 
@@ -78,16 +78,9 @@ class Matcher:
         facts = LineFacts(line.amount, currency, normalize_name(line.counterparty_name),
                           self.index.customer_of_iban(line.counterparty_iban),
                           {number: reason for number, (_, reason) in quoted.items()})
-        groups = self._groups(facts, [item for item, _ in quoted.values()])
-        names: dict[str, float] = {}
-
-        def name_score(customer: str) -> float:
-            if customer not in names:
-                names[customer] = fuzz.token_set_ratio(
-                    facts.payer, self.index.normalized.get(customer, ""))
-            return names[customer]
-
-        scored = [assess(group, facts, self.tolerance, name_score, self.name_threshold)
+        names = _NameScores(facts.payer, self.index.normalized, self.name_threshold)
+        groups = self._groups(facts, [item for item, _ in quoted.values()], names)
+        scored = [assess(group, facts, self.tolerance, names.score, self.name_threshold)
                   for group in groups]
         return decide(line, scored, self.tolerance, notes)
 
@@ -145,7 +138,8 @@ class Matcher:
 
     # -- candidate groups ------------------------------------------------------------
 
-    def _groups(self, facts: LineFacts, quoted: list[OpenItem]) -> list[Group]:
+    def _groups(self, facts: LineFacts, quoted: list[OpenItem], names: _NameScores,
+                ) -> list[Group]:
         search = _Search(self, facts)
         # customer -> whether a payment "on account" is a candidate (not when quoted)
         customers: dict[str, bool] = {}
@@ -159,12 +153,32 @@ class Matcher:
         if facts.iban_customer is not None:
             customers.setdefault(facts.iban_customer, True)
         if not customers and facts.payer:
-            customers.update((ref, True) for ref, _ in self.index.customers_named(
-                facts.payer, self.name_threshold))
+            for ref, score in self.index.customers_named(facts.payer, self.name_threshold):
+                customers[ref] = True
+                names.known[ref] = score
         for customer, on_account in customers.items():
             if customer not in search.explained:
                 search.customer(customer, on_account)
         return list(search.groups.values())
+
+
+class _NameScores:
+    """How close the payer's name is to each customer's, each scored once a line.
+
+    A score under the threshold counts for nothing, so rapidfuzz may stop early
+    (``score_cutoff``) and answer 0 for it.
+    """
+
+    def __init__(self, payer: str, normalized: Mapping[str, str], threshold: float) -> None:
+        self.payer, self.normalized, self.threshold = payer, normalized, threshold
+        self.known: dict[str, float] = {}
+
+    def score(self, customer: str) -> float:
+        known = self.known.get(customer)
+        if known is None:
+            known = self.known[customer] = fuzz.token_set_ratio(
+                self.payer, self.normalized.get(customer, ""), score_cutoff=self.threshold)
+        return known
 
 
 class _Search:
@@ -180,7 +194,7 @@ class _Search:
 
     def add(self, items: list[OpenItem]) -> None:
         """Record a group; ``items`` come in payment order and quoted ones go first."""
-        key = frozenset(item.invoice_number for item in items)
+        key = frozenset([item.invoice_number for item in items])
         if key in self.groups:
             return
         unquoted = len(self.rank)
@@ -189,7 +203,7 @@ class _Search:
             if self.rank and len(items) > 1 else items)
         # The amount is explained by an exact total, or by one within the bank-fee
         # tolerance that the payer quoted; a fee-short guess leaves room for a search.
-        total = _total(items)
+        total = sum([item.balance for item in items], ZERO)
         if total == self.facts.amount or (
                 amount_fits(total, self.facts, self.tolerance)
                 and any(item.invoice_number in self.rank for item in items)):
@@ -197,26 +211,30 @@ class _Search:
 
     def customer(self, customer: str, on_account: bool) -> None:
         """Groups of ``customer``'s oldest invoices that the amount may pay."""
-        items = [item for item in self.index.ordered(customer)
-                 if item.currency.upper() == self.facts.currency][:MAX_ITEMS]
-        found = [[item] for item in items
-                 if amount_fits(item.balance, self.facts, self.tolerance)]
+        facts = self.facts
+        items, cents = self.index.oldest(customer, facts.currency, MAX_ITEMS)
+        low, high = _bounds(facts, self.tolerance)
+        # balances outside [amount, amount + fees] in minor units cannot fit: only the
+        # few inside are weighed in Decimal
+        found = [[item] for item, units in zip(items, cents, strict=True)
+                 if low <= units <= high and amount_fits(item.balance, facts, self.tolerance)]
         # an exact single invoice is the plain explanation; one short by fees is not
         # preferred to several whose sum is exact: both are kept and weighed
-        if not any(item.balance == self.facts.amount for [item] in found):
-            found += [[items[i] for i in subset] for subset in self._subsets(items)]
+        if not any(item.balance == facts.amount for [item] in found):
+            found += [[items[i] for i in subset] for subset in subsets_between(cents, low, high)
+                      if amount_fits(_total([items[i] for i in subset]), facts, self.tolerance)]
         if not found and on_account and items:
-            found = [_covered(items, self.facts.amount)]
+            found = [_covered(items, facts.amount)]
         for group in found:
             self.add(group)
 
-    def _subsets(self, items: list[OpenItem]) -> list[tuple[int, ...]]:
-        facts, scale = self.facts, minor_units(self.facts.currency)
-        cents = [int(item.balance.scaleb(scale)) for item in items]
-        low = int(facts.amount.scaleb(scale))
-        high = int((facts.amount + self.tolerance.absolute).scaleb(scale))
-        return [subset for subset in subsets_between(cents, low, high)
-                if amount_fits(_total([items[i] for i in subset]), facts, self.tolerance)]
+
+def _bounds(facts: LineFacts, tolerance: Tolerance) -> tuple[int, int]:
+    """The amount and the amount plus the fee tolerance, in minor units (truncated, as
+    the balances are: truncation keeps the order, so no fitting balance falls out)."""
+    scale = minor_units(facts.currency)
+    return (int(facts.amount.scaleb(scale)),
+            int((facts.amount + tolerance.absolute).scaleb(scale)))
 
 
 def _total(group: Iterable[OpenItem]) -> Decimal:

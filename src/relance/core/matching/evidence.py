@@ -24,10 +24,10 @@ agrees and comes from the customer's known IBAN.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
-from relance.core.matching.records import Candidate, OpenItem, Tolerance
+from relance.core.matching.records import ZERO, Candidate, OpenItem, Tolerance
 from relance.core.money import quantum
 
 REFERENCE, PARTIAL_REFERENCE = 45, 20
@@ -35,8 +35,7 @@ ONE_BALANCE, SUM_OF_BALANCES, WITHIN_TOLERANCE = 35, 30, 25
 KNOWN_IBAN, CLOSE_NAME = 25, 15
 
 
-@dataclass(frozen=True, slots=True)
-class LineFacts:
+class LineFacts(NamedTuple):
     """What one bank line says, read once: amount, currency, who paid, what was quoted."""
 
     amount: Decimal
@@ -46,10 +45,10 @@ class LineFacts:
     quoted: Mapping[str, str]
 
 
-@dataclass(frozen=True, slots=True)
-class Scored:
+class Scored(NamedTuple):
     """A candidate, its invoices (in allocation order) and whether its evidence is
-    enough to allocate automatically."""
+    enough to allocate automatically. (Tuples: built for every candidate of every
+    line, they cost half a frozen dataclass.)"""
 
     candidate: Candidate
     strong: bool
@@ -65,31 +64,27 @@ def assess(group: Sequence[OpenItem], facts: LineFacts, tolerance: Tolerance,
            name_score: Callable[[str], float], threshold: float) -> Scored:
     """Weigh the evidence that ``facts`` pays exactly the invoices of ``group``."""
     customer = group[0].customer_ref
-    total = sum((item.balance for item in group), Decimal(0))
-    points, reasons, has_reference = _reference(group, facts)
+    total = sum((item.balance for item in group), ZERO)
+    reasons = [facts.quoted[item.invoice_number] for item in group
+               if item.invoice_number in facts.quoted] if facts.quoted else []
+    has_reference = len(reasons) == len(group)
+    points = (REFERENCE if has_reference else PARTIAL_REFERENCE) if reasons else 0
     amount_points, amount_reason = _amount(len(group), total, facts, tolerance)
     iban_points, iban_reason = _iban(customer, facts)
     name = name_score(customer) if facts.payer else 0.0
     name_points = CLOSE_NAME if name >= threshold else 0
     if name_points:
         reasons.append(f"nom du payeur proche de « {group[0].customer_name} » ({name:.0f})")
-    reasons += [reason for reason in (amount_reason, iban_reason) if reason]
+    if amount_reason:
+        reasons.append(amount_reason)
+    if iban_reason:
+        reasons.append(iban_reason)
     strong = bool(has_reference and (amount_points or iban_points or name_points)
                   or amount_points and iban_points)
     score = min(100, points + amount_points + iban_points + name_points)
-    candidate = Candidate(tuple(item.invoice_number for item in group), score,
+    candidate = Candidate(tuple([item.invoice_number for item in group]), score,
                           tuple(reasons), facts.amount - total, customer)
     return Scored(candidate, strong, tuple(group))
-
-
-def _reference(group: Sequence[OpenItem], facts: LineFacts) -> tuple[int, list[str], bool]:
-    reasons = [facts.quoted[item.invoice_number] for item in group
-               if item.invoice_number in facts.quoted]
-    if not reasons:
-        return 0, reasons, False
-    if len(reasons) == len(group):
-        return REFERENCE, reasons, True
-    return PARTIAL_REFERENCE, reasons, False
 
 
 def _amount(size: int, total: Decimal, facts: LineFacts, tolerance: Tolerance,

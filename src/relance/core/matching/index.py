@@ -9,16 +9,21 @@ payer's (the few names then scored by rapidfuzz).
 
 from __future__ import annotations
 
+import re
+import string
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from decimal import Decimal
 from functools import cached_property
+from itertools import batched, compress, islice
+from operator import attrgetter, is_not
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
 from relance.core.ledger import natural_key
 from relance.core.matching.records import ZERO, OpenItem
-from relance.core.matching.text import compact, normalize_name, word_runs, word_spans
+from relance.core.matching.text import compact, normalized_name, word_runs, word_spans
+from relance.core.money import minor_units
 
 #: Customers sharing name keys with a payer are counted over at most this many postings…
 MAX_POOL = 400
@@ -26,6 +31,8 @@ MAX_POOL = 400
 #: microsecond a name: the shortlist bounds the cost of a line).
 SHORTLIST = 8
 PREFIX = 4
+#: Numbers read at once when learning their shapes.
+SHAPE_BATCH = 65536
 
 
 def payment_order(item: OpenItem) -> tuple:
@@ -49,47 +56,116 @@ def name_keys(normalized: str) -> set[str]:
     return set(words) | {"~" + word[:PREFIX] for word in words}
 
 
-def _upper(number: str) -> str:
-    """The look-up key of a number; the number itself when already upper case, which
-    saves a copy per invoice of a million."""
-    key = number.upper()
-    return number if key == number else key
+HUNDRED = Decimal(100)
+_NUMBER = attrgetter("invoice_number")
+_BALANCE = attrgetter("balance")
+_CUSTOMER = attrgetter("customer_ref")
+_NINES = re.compile(r"9+")
+#: letters and digits to "9": "F-2026-012" has the shape "9-9999-999"
+_SHAPE = str.maketrans(dict.fromkeys(string.ascii_letters + string.digits, "9"))
+#: the first word of a number of several words, one number a line
+_FIRST_OF_SEVERAL = re.compile(
+    r"^[^0-9A-Za-z\n]*([0-9A-Za-z]+)[^0-9A-Za-z\n]+[0-9A-Za-z]", re.MULTILINE)
+
+
+def _owed(items: list[OpenItem]) -> list[OpenItem]:
+    """The items with a positive balance (all of them, usually)."""
+    positive = list(map(ZERO.__lt__, map(_BALANCE, items)))
+    return items if all(positive) else list(compress(items, positive))
+
+
+def _upper_all(numbers: list[str]) -> list[str]:
+    """The look-up keys of the numbers; the numbers themselves when all are upper case
+    already, which saves a million copies (a joined string is upper case exactly when
+    every one of its parts is)."""
+    joined = "\n".join(numbers)
+    return numbers if joined.upper() == joined else list(map(str.upper, numbers))
+
+
+def _bucket(item: OpenItem) -> int:
+    return int(item.balance * HUNDRED)
+
+
+def _grouped(items: Iterable[OpenItem], key: Callable[[OpenItem], Hashable] = _CUSTOMER,
+             ) -> dict:
+    """``items`` by ``key``, each group in book order, groups in order of first item."""
+    groups: dict = defaultdict(list)
+    for item in items:
+        groups[key(item)].append(item)
+    return groups
+
+
+def _normalized_names(names: dict[str, str]) -> dict[str, str]:
+    return dict(zip(names, map(normalized_name, names.values()), strict=True))
 
 
 class BookIndex:
-    """Open items of one organization, reachable by number, amount, customer and name."""
+    """Open items of one organization, reachable by number, amount, customer and name.
+
+    Built with a few passes over the book, each a C-level ``map``/``zip`` where one
+    fits rather than Python calls per invoice (see ``bench/README.md`` for the cost).
+    """
 
     def __init__(self, open_items: Iterable[OpenItem],
                  customer_ibans: Mapping[str, str] | None = None) -> None:
-        items = [item for item in open_items if item.balance > ZERO]
-        self.by_number: dict[str, OpenItem] = {_upper(item.invoice_number): item
-                                               for item in items}
-        self.by_customer: dict[str, list[OpenItem]] = defaultdict(list)
-        self.by_amount: dict[str, dict[Decimal, tuple[OpenItem, ...]]] = defaultdict(dict)
-        self.names: dict[str, str] = {}
-        for item in items:
-            self.by_customer[item.customer_ref].append(item)
-            amounts = self.by_amount[item.currency.upper()]
-            amounts[item.balance] = amounts.get(item.balance, ()) + (item,)
-            self.names.setdefault(item.customer_ref, item.customer_name)
-        self.normalized = {ref: normalize_name(name) for ref, name in self.names.items()}
+        items = _owed(list(open_items))
+        numbers = list(map(_NUMBER, items))
+        keys = _upper_all(numbers)
+        self.by_number: dict[str, OpenItem] = dict(zip(keys, items, strict=True))
+        self._index_amounts(items)
+        self.by_customer: dict[str, list[OpenItem]] = _grouped(items)
+        self.names: dict[str, str] = {ref: group[0].customer_name
+                                      for ref, group in self.by_customer.items()}
+        self.normalized = _normalized_names(self.names)
         self.name_postings = self._name_postings()
-        self._number_shapes()
+        self._number_shapes(keys)
         self.ibans = {compact(iban): ref for iban, ref in (customer_ibans or {}).items()}
         self._ordered: dict[str, tuple[OpenItem, ...]] = {}
+        self._searchable: dict[tuple[str, str], tuple[list[OpenItem], list[int]]] = {}
 
-    def _number_shapes(self) -> None:
-        """How numbers look: longest, most words, which words start a several-word one."""
-        self.max_length = max(map(len, self.by_number), default=1)
-        self.max_runs = 1
+    def _index_amounts(self, items: list[OpenItem]) -> None:
+        """Balances bucketed by whole hundredths: an ``int`` key hashes far faster than a
+        ``Decimal``, and equal balances always share a bucket whatever their exponent
+        ("100" and "100.00"), so a look-up checks the few items of one bucket for
+        equality. Most buckets hold one invoice; the others are listed apart."""
+        buckets = list(map(int, map(HUNDRED.__mul__, map(_BALANCE, items))))
+        # reversed: the first invoice of a bucket, in book order, is the one kept
+        self._first_of_bucket = dict(zip(reversed(buckets), reversed(items), strict=True))
+        self._more_in_bucket: dict[int, list[OpenItem]] = _grouped(
+            compress(items, map(is_not, map(self._first_of_bucket.__getitem__, buckets),
+                                items)), key=_bucket)
+
+    def _number_shapes(self, keys: list[str]) -> None:
+        """How numbers look: longest, most words, which words start a several-word one.
+
+        Read from the numbers joined by line feeds, a batch at a time, with two C-level
+        passes (letters and digits translated to "9", then a regular expression for
+        first words) rather than one Python call per number.
+        """
+        self.max_length = max(map(len, keys), default=1)
+        if "\n" in "".join(keys):
+            self._number_shapes_one_by_one(keys)  # a number holding a line feed
+            return
+        shapes: set[str] = set()
         # first word of every number made of several words ("F" for "F-2026-012")
         self.first_runs: set[str] = set()
+        for batch in batched(keys, SHAPE_BATCH):  # bounds the memory of the split lines
+            joined = "\n".join(batch)
+            shapes.update(joined.translate(_SHAPE).split("\n"))
+            self.first_runs.update(_FIRST_OF_SEVERAL.findall(joined))
+        runs_per_shape = [len(_NINES.findall(shape)) for shape in shapes]
+        self.max_runs = max([1, *runs_per_shape])
+        self.single_runs = min(runs_per_shape, default=2) <= 1  # "FA2026012"
+
+    def _number_shapes_one_by_one(self, keys: list[str]) -> None:
+        self.max_runs = 1
+        # first word of every number made of several words ("F" for "F-2026-012")
+        self.first_runs = set()
         self.single_runs = False  # some number is a single word ("FA2026012")
-        for runs in map(word_runs, self.by_number):
+        for runs in map(word_runs, keys):
             if len(runs) > 1:
                 self.first_runs.add(runs[0])
-                if len(runs) > self.max_runs:
-                    self.max_runs = len(runs)
+                self.max_runs = max(self.max_runs, len(runs))
             else:
                 self.single_runs = True
 
@@ -104,11 +180,10 @@ class BookIndex:
     def by_compact(self) -> dict[str, tuple[str, ...]]:
         """Letters-and-digits form of every number, for RF references and bank-mangled
         ones; built on first use because most statements never need it."""
-        result: dict[str, tuple[str, ...]] = {}
+        result: dict[str, list[str]] = defaultdict(list)
         for key, item in self.by_number.items():
-            body = compact(key)
-            result[body] = result.get(body, ()) + (item.invoice_number,)
-        return result
+            result[compact(key)].append(item.invoice_number)
+        return {body: tuple(numbers) for body, numbers in result.items()}
 
     def mentioned(self, text: str) -> list[OpenItem]:
         """Open invoices whose number appears in ``text`` as a whole token, in order.
@@ -118,18 +193,49 @@ class BookIndex:
         the end of one, and a piece of several runs only from a run that begins some
         invoice number, so the cost follows the words of the text, not the book.
         """
+        if not text.isascii():  # upper-casing may move letters ("ß" -> "SS")
+            return self._mentioned_in_pieces(text)
+        upper = text.upper()
+        words = word_runs(upper)
+        get = self.by_number.get
+        if self.first_runs.isdisjoint(words):  # the usual case: whole words only
+            return [item for word in words if (item := get(word))] if self.single_runs else []
+        found = []
+        spans: list[tuple[int, int]] = []
+        for i, word in enumerate(words):
+            if self.single_runs and (item := get(word)) is not None:
+                found.append(item)
+            if word in self.first_runs:
+                spans = spans or word_spans(upper)
+                found += self._several_runs(upper, spans, i, get)
+        return found
+
+    def _several_runs(self, upper: str, spans: list[tuple[int, int]], i: int,
+                      get: Callable[[str], OpenItem | None]) -> list[OpenItem]:
+        """Numbers of several runs starting at run ``i`` of the upper-case text."""
+        found = []
+        start = spans[i][0]
+        for _, stop in spans[i + 1:i + self.max_runs]:
+            if stop - start > self.max_length:
+                break
+            if (item := get(upper[start:stop])) is not None:
+                found.append(item)
+        return found
+
+    def _mentioned_in_pieces(self, text: str) -> list[OpenItem]:
         found = []
         runs = word_spans(text)
+        get = self.by_number.get
         for i, (start, end) in enumerate(runs):
             first = text[start:end].upper()
-            if self.single_runs and (item := self.by_number.get(first)) is not None:
+            if self.single_runs and (item := get(first)) is not None:
                 found.append(item)
             if first not in self.first_runs:
                 continue
             for _, stop in runs[i + 1:i + self.max_runs]:
                 if stop - start > self.max_length:
                     break
-                if (item := self.by_number.get(text[start:stop].upper())) is not None:
+                if (item := get(text[start:stop].upper())) is not None:
                     found.append(item)
         return found
 
@@ -138,8 +244,20 @@ class BookIndex:
         return self.by_number.get(number.upper())
 
     def with_balance(self, currency: str, amount: Decimal) -> tuple[OpenItem, ...]:
-        """Open invoices of ``currency`` whose remaining balance is exactly ``amount``."""
-        return self.by_amount.get(currency, {}).get(amount, ())
+        """Open invoices of ``currency`` whose remaining balance is exactly ``amount``,
+        in book order."""
+        if not amount.is_finite():
+            return ()
+        bucket = int(amount * HUNDRED)
+        first = self._first_of_bucket.get(bucket)
+        if first is None:
+            return ()
+        more = self._more_in_bucket.get(bucket)
+        if more is None:  # most balances are unique in the book
+            return (first,) if first.balance == amount and first.currency.upper() == currency \
+                else ()
+        return tuple([item for item in (first, *more)
+                      if item.balance == amount and item.currency.upper() == currency])
 
     def ordered(self, customer_ref: str) -> tuple[OpenItem, ...]:
         """A customer's open invoices, oldest due date first (sorted once, on first use)."""
@@ -147,6 +265,20 @@ class BookIndex:
         if cached is None:
             cached = in_payment_order(self.by_customer.get(customer_ref, ()))
             self._ordered[customer_ref] = cached
+        return cached
+
+    def oldest(self, customer_ref: str, currency: str, limit: int,
+               ) -> tuple[list[OpenItem], list[int]]:
+        """A customer's ``limit`` oldest open invoices in ``currency`` and their balances
+        in minor units (truncated), as the subset search wants them; cached."""
+        key = (customer_ref, currency)
+        cached = self._searchable.get(key)
+        if cached is None:
+            items = [item for item in self.ordered(customer_ref)
+                     if item.currency.upper() == currency][:limit]
+            scale = minor_units(currency)
+            cached = (items, [int(item.balance.scaleb(scale)) for item in items])
+            self._searchable[key] = cached
         return cached
 
     def customer_of_iban(self, iban: str) -> str | None:
@@ -164,14 +296,35 @@ class BookIndex:
         """
         postings = sorted((posting for key in name_keys(payer)
                            if (posting := self.name_postings.get(key))), key=len)
-        shared: Counter[str] = Counter()
-        counted = 0
+        # process.extract's order (best score first, then shortlist order), without
+        # its overhead of some microseconds for a handful of names
+        scored = [(ref, score) for ref in _shortlist(postings)
+                  if (score := fuzz.token_set_ratio(payer, self.normalized[ref],
+                                                    score_cutoff=threshold)) >= threshold]
+        return sorted(scored, key=_minus_score)[:limit]
+
+
+def _minus_score(found: tuple[str, float]) -> float:
+    return -found[1]
+
+
+def _shortlist(postings: list[list[str]]) -> list[str]:
+    """The customers sharing the most name keys, from postings sorted rarest first."""
+    if postings and len(postings[0]) <= SHORTLIST:
+        # a rare word: its few customers, and those of the next rare words
+        pool: dict[str, None] = {}
         for posting in postings:
-            if shared and counted + len(posting) > MAX_POOL:
+            if len(pool) + len(posting) > SHORTLIST:
                 break
-            shared.update(posting[:MAX_POOL])
-            counted += len(posting)
-        choices = {ref: self.normalized[ref] for ref, _ in shared.most_common(SHORTLIST)}
-        found = process.extract(payer, choices, scorer=fuzz.token_set_ratio, limit=limit,
-                                score_cutoff=threshold)
-        return [(ref, score) for _, score, ref in found]
+            pool.update(dict.fromkeys(posting))
+        return list(pool)
+    shared: Counter[str] = Counter()
+    counted = 0
+    for posting in postings:
+        if shared and counted + len(posting) > MAX_POOL:
+            break
+        shared.update(posting[:MAX_POOL])
+        counted += len(posting)
+    if max(shared.values(), default=0) <= 1:  # no customer shares two keys: book order
+        return list(islice(shared, SHORTLIST))
+    return sorted(shared, key=shared.__getitem__, reverse=True)[:SHORTLIST]
