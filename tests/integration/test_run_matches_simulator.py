@@ -25,18 +25,7 @@ def scenario_files() -> list[Path]:
     return files
 
 
-# The daily run records one step per invoice and day until it calls due_steps (being
-# reworked for speed); the simulator already sends both steps due the same day.
-ONE_STEP_A_DAY = {"two-pre-due-same-day", "min-gap-zero"}
-
-
-def params():
-    return [pytest.param(p, marks=[pytest.mark.xfail(
-        strict=True, reason="daily run: one step per invoice and day")]
-        if p.stem in ONE_STEP_A_DAY else []) for p in scenario_files()]
-
-
-@pytest.mark.parametrize("path", params(), ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", scenario_files(), ids=lambda p: p.stem)
 def test_daily_run_replays_like_the_simulator(db, path):
     raw = yaml.safe_load(path.read_bytes())
     scenario = scenario_file.load(path.read_bytes())

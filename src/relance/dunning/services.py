@@ -1,42 +1,60 @@
 """The daily run: decide, record, send (three separate steps).
 
-1. **Decide**: load the invoices whose next decision day has come, with their
-   balances, the steps already done and what holds them; ask the pure core which
-   step is due (``relance.core.dunning.due_step``) and group by customer.
-2. **Record**: store each action and one ``StepRecord`` per (invoice, step); the
-   unique constraint makes a re-run, a crash-restart or a concurrent run harmless.
+1. **Decide**: read the invoices whose next decision day has come, a chunk of
+   customers at a time, with their balances, the steps already done and what holds
+   them (one query each per chunk); ask the pure core which step is due and when to
+   look again (``relance.core.turn.take_turn``) and group by customer
+   (``relance.core.actions.group``).
+2. **Record**: store a chunk's actions, their ``StepRecord`` rows, tasks and timeline
+   entries with bulk inserts, and the invoices' next decision days, in one
+   transaction. The unique constraints (one step per invoice, one action per customer,
+   step, day and currency) still guard every row: if the bulk insert meets a row that
+   a concurrent or earlier run already recorded, the chunk is recorded again action by
+   action and what exists is skipped.
 3. **Send**: hand every recorded email action without a message to the
    messaging service (outbox folder or SMTP).
 
-Safe to repeat and to interrupt: each action is recorded in its own transaction,
-and sending only picks up what was recorded and not yet sent.
+Safe to repeat and to interrupt: a chunk's records and its planning commit together,
+so a crash leaves each invoice either decided and planned or untouched, and sending
+only picks up what was recorded and not yet sent. Memory is bounded by the chunk
+(``CHUNK`` invoices plus the rest of the last customer's), not by the book.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 
 from relance.core import actions as core_actions
 from relance.core.calendar import BusinessCalendar
-from relance.core.dunning import Decision, due_step, next_decision_day
-from relance.core.holds import CustomerHold, Dispute, Promise, check_promise, hold_end
+from relance.core.dunning import Decision, next_decision_day
+from relance.core.holds import CustomerHold, Dispute, Promise, check_promise, held, hold_end
+from relance.core.ledger import Invoice as CoreInvoice
 from relance.core.money import from_minor, to_minor
 from relance.core.policy import STANDARD, Policy
+from relance.core.turn import take_turn
 from relance.dunning.models import Action, StepRecord, Task, TimelineEntry
 from relance.dunning.models import Dispute as DisputeRow
 from relance.dunning.models import Promise as PromiseRow
 from relance.dunning.policies import policy_named
-from relance.ledger.models import Customer, Invoice, Organization
-from relance.ledger.services import to_core_customer, to_core_invoice, with_balance
+from relance.ledger.models import Contact, Customer, Invoice, Organization
+from relance.ledger.services import to_core_invoice, with_balance
 
 log = logging.getLogger("relance.run")
 TASK_CHANNELS = {"call": "call", "task": "task", "letter": "letter"}
+CHUNK = 2000  # invoices per transaction: a few MB of memory, a short lock
+MAX_PARAMS = 30000  # per statement: under SQLite's and PostgreSQL's limits
+ACTION_COLUMNS = ("organization_id", "customer_id", "step", "day", "channels", "currency",
+                  "amount_minor", "recipients")
+CANDIDATE = ("id", "customer_id", "number", "issued", "due", "amount_minor", "currency",
+             "known_from", "balance_minor")
 
 
 @dataclass
@@ -58,7 +76,13 @@ class RunReport:
 
 
 def calendar_of(org: Organization) -> BusinessCalendar:
-    return BusinessCalendar(org.country, org.subdivision or None)
+    return _calendar(org.country, org.subdivision or None)
+
+
+@functools.lru_cache(maxsize=64)
+def _calendar(country: str, subdivision: str | None) -> BusinessCalendar:
+    """One calendar per holiday zone: building its holiday sets costs ~10 ms a year."""
+    return BusinessCalendar(country, subdivision)
 
 
 def policy_of(customer: Customer, cache: dict[tuple[int, str], Policy] | None = None) -> Policy:
@@ -83,7 +107,12 @@ def customer_holds(customer: Customer) -> list[CustomerHold]:
 
 
 def plan(invoice: Invoice, after: date) -> None:
-    """Set the day the run must look at ``invoice`` again (on import or change)."""
+    """Set the day the run must look at ``invoice`` again (on import or change).
+
+    Every change that can make a step due must re-plan: new or changed invoices,
+    anything that raises a balance, promises, disputes, pauses, litigation, a policy.
+    The run leaves a settled invoice unplanned (``relance.core.turn``).
+    """
     done = dict(invoice.steps.values_list("step", "day"))
     policy = policy_of(invoice.customer)
     invoice.next_decision_on = next_decision_day(
@@ -97,6 +126,18 @@ def replan_customer(customer: Customer, day: date) -> int:
     return customer.invoices.update(next_decision_on=day)
 
 
+@dataclass
+class _Chunk:
+    """Candidate invoices of whole customers, and everything deciding them needs."""
+
+    rows: list[tuple]
+    customers: dict[int, Customer]
+    contacts: dict[int, tuple[core_actions.Contact, ...]]
+    done: dict[int, dict[str, date]]
+    promises: dict[int, list[Promise]]
+    disputes: dict[int, list[Dispute]]
+
+
 class DayRun:
     """One organization's run for one day."""
 
@@ -107,141 +148,270 @@ class DayRun:
         self.report = RunReport(org.slug, day)
         self.policies: dict[tuple[int, str], Policy] = {}
 
-    def run(self) -> RunReport:
+    def run(self, send: bool = True) -> RunReport:
         check_promises(self.org, self.day)
-        decisions = self.decide()
-        self.record(decisions)
-        from relance.messaging.services import send_pending
+        total = self._candidates().count() if self.progress else 0
+        for chunk in self.chunks():
+            self.record(chunk, *self.decide(chunk))
+            self.report.examined += len(chunk.rows)
+            if self.progress:
+                self.progress(self.report.examined, total)
+        if send:
+            from relance.messaging.services import send_pending
 
-        self.report.messages, self.report.failures = send_pending(self.org, self.day)
+            self.report.messages, self.report.failures = send_pending(self.org, self.day)
         return self.report
 
-    def candidates(self):
-        return (with_balance(self.org.invoices.filter(next_decision_on__lte=self.day))
-                .select_related("customer").order_by("customer_id", "due", "id"))
+    def _candidates(self):
+        return with_balance(self.org.invoices.filter(next_decision_on__lte=self.day))
 
-    def decide(self) -> dict[int, list[tuple[Invoice, Decision]]]:
-        invoices = list(self.candidates())
-        self.report.examined = len(invoices)
-        done = _steps_done(invoices)
-        holds = _holds([i.customer for i in invoices], invoices)
-        by_customer: dict[int, list[tuple[Invoice, Decision]]] = defaultdict(list)
-        for n, inv in enumerate(invoices, 1):
-            decision = self._decide_one(inv, done[inv.pk], holds)
-            if decision is not None:
-                by_customer[inv.customer_id].append((inv, decision))
-            if self.progress and n % 1000 == 0:
-                self.progress(n, len(invoices))
-        return by_customer
+    def chunks(self) -> Iterator[_Chunk]:
+        """Candidates in customer order, ``CHUNK`` at a time, never splitting a customer."""
+        after = 0
+        while True:
+            rows = list(self._candidates().filter(customer_id__gt=after)
+                        .order_by("customer_id", "id").values_list(*CANDIDATE)[:CHUNK])
+            if not rows:
+                return
+            after, full = rows[-1][1], len(rows) == CHUNK
+            if full:  # the last customer may have more candidates
+                rows += self._candidates().filter(customer_id=after, id__gt=rows[-1][0]) \
+                    .order_by("id").values_list(*CANDIDATE)
+            yield _load(self.org, rows)
+            if not full:
+                return
 
-    def _decide_one(self, inv: Invoice, done: dict[str, date], holds: _Holds) -> Decision | None:
-        policy = policy_of(inv.customer, self.policies)
-        core_inv = to_core_invoice(inv, inv.customer.ref)
-        balance = from_minor(inv.balance_minor, inv.currency)
-        is_held = holds.held(inv, self.day, policy.promise_grace)
-        step = due_step(core_inv, balance, done, policy, self.calendar, self.day, held=is_held)
-        after_today = dict(done, **({step.name: self.day} if step else {}))
-        if is_held:
-            nxt = holds.end(inv, self.day, policy.promise_grace)
-        else:
-            nxt = next_decision_day(core_inv, after_today, policy, self.calendar,
-                                    self.day + timedelta(days=1))
-        Invoice.objects.filter(pk=inv.pk).update(next_decision_on=nxt)
-        return Decision(core_inv, step, self.day, balance) if step else None
+    def decide(self, chunk: _Chunk):
+        """Each invoice's turn; returns the decisions by customer and the new plan."""
+        decided: dict[int, list[Decision]] = defaultdict(list)
+        planned: dict[date | None, list[int]] = defaultdict(list)
+        holds = {pk: customer_holds(c) for pk, c in chunk.customers.items()}
+        for inv_id, customer_id, number, issued, due, amount, currency, known, balance \
+                in chunk.rows:
+            customer = chunk.customers[customer_id]
+            policy = policy_of(customer, self.policies)
+            invoice = CoreInvoice(number, customer.ref, issued, due,
+                                  from_minor(amount, currency), currency, known)
+            owed, key = from_minor(balance, currency), str(inv_id)
+            hold = (key, self.day, policy.promise_grace, chunk.promises.get(inv_id, []),
+                    chunk.disputes.get(inv_id, []), holds[customer_id])
+            is_held = held(*hold)
+            turn = take_turn(invoice, owed, chunk.done.get(inv_id, {}), policy, self.calendar,
+                             self.day, held=is_held, hold_ends=hold_end(*hold) if is_held
+                             else None)
+            planned[turn.next_day].append(inv_id)
+            decided[customer_id] += [Decision(invoice, step, self.day, owed)
+                                     for step in turn.steps]
+        return decided, planned
 
-    def record(self, by_customer: dict[int, list[tuple[Invoice, Decision]]]) -> None:
-        for items in by_customer.values():
-            customer = items[0][0].customer
-            rows = {inv.number: inv for inv, _d in items}
-            core_customer = to_core_customer(customer)
-            grouped = core_actions.group([d for _i, d in items], {customer.ref: core_customer},
-                                         policy_of(customer, self.policies))
-            for action in grouped:
-                stored = self._store(customer, action, rows)
-                if stored is not None:
-                    self.report.actions.append(stored)
-
-    def _store(self, customer: Customer, action: core_actions.Action,
-               rows: dict[str, Invoice]) -> Action | None:
+    def record(self, chunk: _Chunk, decided: dict[int, list[Decision]],
+               planned: dict[date | None, list[int]]) -> None:
+        """Store the chunk's actions and plan, in bulk; action by action on a conflict."""
+        actions = [(chunk.customers[pk], action) for pk, items in decided.items()
+                   for action in self._group(chunk, pk, items)]
+        ids = {row[2]: row[0] for row in chunk.rows}
         try:
             with transaction.atomic():
-                stored = Action.objects.create(
-                    organization=self.org, customer=customer, step=action.step.name,
-                    day=action.day, channels=",".join(action.channels),
-                    currency=action.currency,
-                    amount_minor=to_minor(action.amount_due, action.currency),
-                    recipients="\n".join(c.email.strip() for c in action.to))
-                StepRecord.objects.bulk_create(
-                    StepRecord(invoice=rows[i.number], step=action.step.name, day=action.day,
-                               balance_minor=to_minor(b, action.currency), action=stored)
-                    for i, b in zip(action.invoices, action.balances, strict=True))
-                _tasks_and_timeline(stored, action)
+                stored = self._store_all(actions, ids)
+                _replan(planned)
+        except IntegrityError:
+            log.info("%s %s: already partly recorded, recording one by one",
+                     self.org.slug, self.day)
+            with transaction.atomic():
+                stored = [s for c, a in actions if (s := self._store(c, a, ids)) is not None]
+                _replan(planned)
+        self.report.actions += stored
+
+    def _group(self, chunk: _Chunk, pk: int, items: list[Decision]):
+        customer = chunk.customers[pk]
+        core_customer = core_actions.Customer(customer.ref, customer.name, customer.kind,
+                                              customer.language, chunk.contacts.get(pk, ()))
+        return core_actions.group(items, {customer.ref: core_customer},
+                                  policy_of(customer, self.policies))
+
+    def _action(self, customer: Customer, action: core_actions.Action) -> Action:
+        return Action(organization=self.org, customer=customer, step=action.step.name,
+                      day=action.day, channels=",".join(action.channels),
+                      currency=action.currency,
+                      amount_minor=to_minor(action.amount_due, action.currency),
+                      recipients=_recipients(action))
+
+    def _store_all(self, actions: list[tuple[Customer, core_actions.Action]],
+                   ids: dict[str, int]) -> list[Action]:
+        """Insert the chunk's actions, then their steps, tasks and timeline entries."""
+        now, day = timezone.now(), connection.ops.adapt_datefield_value(self.day)
+        rows = [(self.org.pk, c.pk, a.step.name, day, ",".join(a.channels), a.currency,
+                 to_minor(a.amount_due, a.currency), _recipients(a)) for c, a in actions]
+        keys = {(c, s, cur): pk for pk, c, s, cur in _insert(
+            Action, ACTION_COLUMNS, rows, now, returning="id, customer_id, step, currency")}
+        stored = [self._stored(keys[(row[1], row[2], row[5])], customer, row, now)
+                  for (customer, _a), row in zip(actions, rows, strict=True)]
+        pairs = list(zip(stored, (a for _c, a in actions), strict=True))
+        _insert(StepRecord, ("invoice_id", "step", "day", "balance_minor", "action_id"),
+                [(ids[i.number], row.step, day, to_minor(b, a.currency), row.pk)
+                 for row, a in pairs for i, b in zip(a.invoices, a.balances, strict=True)], now)
+        _insert(Task, ("organization_id", "customer_id", "action_id", "kind", "due_on"),
+                [(self.org.pk, row.customer_id, row.pk, kind, day)
+                 for row, a in pairs for kind in _task_kinds(a)], now)
+        _insert(TimelineEntry, ("customer_id", "day", "kind", "summary", "action_id"),
+                [(row.customer_id, day, f"step:{row.step}", _summary(a), row.pk)
+                 for row, a in pairs], now)
+        return stored
+
+    def _stored(self, pk: int, customer: Customer, row: tuple, now) -> Action:
+        """The inserted action as a model instance, its organization and customer at hand."""
+        known = dict(zip(ACTION_COLUMNS, row, strict=True), id=pk, day=self.day, created_at=now)
+        fields = Action._meta.concrete_fields
+        action = Action.from_db(connection.alias, [f.attname for f in fields],
+                                [known[f.attname] if f.attname in known else f.get_default()
+                                 for f in fields])
+        Action.organization.field.set_cached_value(action, self.org)
+        Action.customer.field.set_cached_value(action, customer)
+        return action
+
+    def _store(self, customer: Customer, action: core_actions.Action,
+               ids: dict[str, int]) -> Action | None:
+        try:
+            with transaction.atomic():
+                stored = self._action(customer, action)
+                stored.save()
+                StepRecord.objects.bulk_create(_steps(stored, action, ids))
+                Task.objects.bulk_create(
+                    Task(organization=self.org, customer=customer, action=stored, kind=kind,
+                         due_on=stored.day) for kind in _task_kinds(action))
+                TimelineEntry.objects.create(customer=customer, day=stored.day, action=stored,
+                                             kind=f"step:{stored.step}", summary=_summary(action))
         except IntegrityError:
             log.info("%s %s %s already recorded", customer.ref, action.step.name, action.day)
             return None
         return stored
 
 
-def _tasks_and_timeline(stored: Action, action: core_actions.Action) -> None:
-    for channel in action.channels:
-        if channel in TASK_CHANNELS:
-            Task.objects.create(organization=stored.organization, customer=stored.customer,
-                                action=stored, kind=TASK_CHANNELS[channel], due_on=stored.day)
+def _recipients(action: core_actions.Action) -> str:
+    return "\n".join(c.email.strip() for c in action.to)
+
+
+def _insert(model, columns: tuple[str, ...], rows: list[tuple], now,
+            returning: str = "") -> list[tuple]:
+    """A multi-row INSERT straight from tuples, for rows that are plain data.
+
+    ``bulk_create`` spends most of a large run building model instances and SQL per
+    field; this builds one statement per batch. Fields not named in ``columns`` get
+    their default (``now`` for ``auto_now_add``), so a new field with a default needs
+    no change here. Same unique constraints, same transaction.
+    """
+    if not rows:
+        return []
+    extra = [f for f in model._meta.concrete_fields
+             if not f.primary_key and f.attname not in columns]
+    tail = tuple(f.get_db_prep_save(now if getattr(f, "auto_now_add", False) else f.get_default(),
+                                    connection) for f in extra)
+    fields = [model._meta.get_field(c) for c in columns] + extra
+    head = (f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} "
+            f"({', '.join(connection.ops.quote_name(f.column) for f in fields)}) ")
+    back = f" RETURNING {returning}" if returning else ""
+    values = [(*row, *tail) for row in rows]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # One array per column: a statement with thousands of placeholders costs
+            # the client more to parse and quote than the server to run.
+            cursor.execute(head + "SELECT * FROM unnest(" + ", ".join(
+                f"%s::{f.db_type(connection)}[]" for f in fields) + ")" + back,
+                [list(column) for column in zip(*values, strict=True)])
+            return cursor.fetchall() if returning else []
+        return _insert_values(cursor, head, len(fields), values, back)
+
+
+def _insert_values(cursor, head: str, width: int, values: list[tuple], back: str) -> list:
+    one, found = f"({', '.join(['%s'] * width)})", []
+    per = max(1, min(connection.features.max_query_params or MAX_PARAMS, MAX_PARAMS) // width)
+    for start in range(0, len(values), per):
+        batch = values[start:start + per]
+        cursor.execute(head + "VALUES " + ", ".join([one] * len(batch)) + back,
+                       [v for row in batch for v in row])
+        found += cursor.fetchall() if back else []
+    return found
+
+
+def _steps(stored: Action, action: core_actions.Action, ids: dict[str, int]):
+    return [StepRecord(invoice_id=ids[i.number], step=stored.step, day=stored.day,
+                       balance_minor=to_minor(b, action.currency), action=stored)
+            for i, b in zip(action.invoices, action.balances, strict=True)]
+
+
+def _task_kinds(action: core_actions.Action) -> list[str]:
+    return [TASK_CHANNELS[c] for c in action.channels if c in TASK_CHANNELS]
+
+
+def _summary(action: core_actions.Action) -> str:
     numbers = ", ".join(i.number for i in action.invoices)
-    TimelineEntry.objects.create(
-        customer=stored.customer, day=stored.day, kind=f"step:{stored.step}", action=stored,
-        summary=f"{stored.step} ({', '.join(action.channels)}): {numbers} – "
-                f"{action.amount_due} {action.currency}")
+    return (f"{action.step.name} ({', '.join(action.channels)}): {numbers} – "
+            f"{action.amount_due} {action.currency}")
 
 
-def _steps_done(invoices: list[Invoice]) -> dict[int, dict[str, date]]:
+def _replan(planned: dict[date | None, list[int]]) -> None:
+    """Plain ``UPDATE … WHERE id IN (…)``, one per next day (a chunk has a few dozen).
+
+    The ORM's ``update`` resolves every id of the list as an expression first, which
+    cost more than the statements themselves.
+    """
+    sql = f"UPDATE {connection.ops.quote_name(Invoice._meta.db_table)} " \
+          "SET next_decision_on = %s WHERE id "
+    with connection.cursor() as cursor:
+        for next_day, ids in planned.items():
+            day = connection.ops.adapt_datefield_value(next_day)
+            if connection.vendor == "postgresql":
+                cursor.execute(sql + "= ANY(%s)", [day, ids])
+                continue
+            for start in range(0, len(ids), MAX_PARAMS):
+                batch = ids[start:start + MAX_PARAMS]
+                cursor.execute(sql + f"IN ({', '.join(['%s'] * len(batch))})", [day, *batch])
+
+
+def _load(org: Organization, rows: list[tuple]) -> _Chunk:
+    """One query each for the customers, contacts, steps done, promises and disputes."""
+    ids = [r[0] for r in rows]
+    customers = {c.pk: c for c in Customer.objects.filter(pk__in={r[1] for r in rows})
+                 .order_by()}
+    for customer in customers.values():
+        customer.organization = org
+    return _Chunk(rows, customers, _contacts(customers), _steps_done(ids), _promises(ids),
+                  _disputes(ids))
+
+
+def _contacts(customers: dict[int, Customer]) -> dict[int, tuple[core_actions.Contact, ...]]:
+    found: dict[int, list[core_actions.Contact]] = defaultdict(list)
+    for pk, *fields in Contact.objects.filter(customer_id__in=customers).order_by("id") \
+            .values_list("customer_id", "email", "role", "first_name", "last_name", "phone"):
+        found[pk].append(core_actions.Contact(*fields))
+    return {pk: tuple(contacts) for pk, contacts in found.items()}
+
+
+def _steps_done(ids: list[int]) -> dict[int, dict[str, date]]:
     done: dict[int, dict[str, date]] = defaultdict(dict)
-    ids = [i.pk for i in invoices]
-    for chunk in range(0, len(ids), 5000):
-        for inv_id, step, day in StepRecord.objects.filter(
-                invoice_id__in=ids[chunk:chunk + 5000]).values_list("invoice_id", "step", "day"):
-            done[inv_id][step] = day
+    for inv_id, step, day in StepRecord.objects.filter(invoice_id__in=ids) \
+            .values_list("invoice_id", "step", "day"):
+        done[inv_id][step] = day
     return done
 
 
-class _Holds:
-    """Promises, disputes, pauses and litigation of the customers being decided."""
-
-    def __init__(self, customers: dict[int, list[CustomerHold]],
-                 promises: list[tuple[set[int], Promise]], disputes: list[tuple[int, Dispute]]):
-        self.customers, self.promises, self.disputes = customers, promises, disputes
-
-    def _lists(self, inv: Invoice):
-        key = str(inv.pk)
-        promises = [p for ids, p in self.promises if inv.pk in ids]
-        promises = [Promise(p.key, p.made_on, p.until, frozenset({key}), p.amount, p.status)
-                    for p in promises]
-        disputes = [Dispute(key, d.opened_on, d.resolved_on)
-                    for inv_id, d in self.disputes if inv_id == inv.pk]
-        return key, promises, disputes, self.customers.get(inv.customer_id, [])
-
-    def held(self, inv: Invoice, day: date, grace: int) -> bool:
-        key, promises, disputes, customer = self._lists(inv)
-        return (any(h.holds(day) for h in customer) or any(d.holds(day) for d in disputes)
-                or any(p.holds(key, day, grace) for p in promises))
-
-    def end(self, inv: Invoice, day: date, grace: int) -> date | None:
-        key, promises, disputes, customer = self._lists(inv)
-        return hold_end(key, day, grace, promises, disputes, customer)
+def _promises(ids: list[int]) -> dict[int, list[Promise]]:
+    """Open promises by invoice, each seen as covering that invoice (keyed by its id)."""
+    found: dict[int, list[Promise]] = defaultdict(list)
+    for inv_id, pk, made_on, until in PromiseRow.invoices.through.objects.filter(
+            invoice_id__in=ids, promise__status="open").values_list(
+            "invoice_id", "promise_id", "promise__made_on", "promise__until"):
+        found[inv_id].append(Promise(str(pk), made_on, until, frozenset({str(inv_id)})))
+    return found
 
 
-def _holds(customers: list[Customer], invoices: list[Invoice]) -> _Holds:
-    unique = {c.pk: c for c in customers}
-    ids = [i.pk for i in invoices]
-    promises = [({i.pk for i in row.invoices.all()},
-                 Promise(str(row.pk), row.made_on, row.until, frozenset(),
-                         None if row.amount_minor is None else from_minor(row.amount_minor, "EUR"),
-                         row.status))
-                for row in PromiseRow.objects.filter(status="open", invoices__in=ids)
-                .distinct().prefetch_related("invoices")]
-    disputes = [(row.invoice_id, Dispute(str(row.invoice_id), row.opened_on, row.resolved_on))
-                for row in DisputeRow.objects.filter(invoice_id__in=ids, resolved_on__isnull=True)]
-    return _Holds({pk: customer_holds(c) for pk, c in unique.items()}, promises, disputes)
+def _disputes(ids: list[int]) -> dict[int, list[Dispute]]:
+    found: dict[int, list[Dispute]] = defaultdict(list)
+    for inv_id, opened, resolved in DisputeRow.objects.filter(
+            invoice_id__in=ids, resolved_on__isnull=True).values_list(
+            "invoice_id", "opened_on", "resolved_on"):
+        found[inv_id].append(Dispute(str(inv_id), opened, resolved))
+    return found
 
 
 def check_promises(org: Organization, day: date) -> int:
@@ -276,7 +446,10 @@ def _check_promise(row: PromiseRow, day: date) -> int:
     return 1
 
 
-def run_day(org: Organization, day: date,
-            progress: Callable[[int, int], None] | None = None) -> RunReport:
-    """Run ``org``'s collection day ``day``: safe to repeat, writes nothing twice."""
-    return DayRun(org, day, progress).run()
+def run_day(org: Organization, day: date, progress: Callable[[int, int], None] | None = None,
+            *, send: bool = True) -> RunReport:
+    """Run ``org``'s collection day ``day``: safe to repeat, writes nothing twice.
+
+    ``send=False`` stops after deciding and recording (the sending pipeline runs apart).
+    """
+    return DayRun(org, day, progress).run(send=send)
