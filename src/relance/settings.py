@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "relance.dunning",
     "relance.messaging",
     "relance.documents",
+    "relance.reports",
     "relance.web",
 ]
 
@@ -134,3 +135,32 @@ LOGGING = {
     "loggers": {"relance": {"handlers": ["console"],
                             "level": os.environ.get("RELANCE_LOG", "WARNING")}},
 }
+
+# --- web interface ---
+# Accounts, static files and the organization context of the web pages (relance.web).
+LOGIN_URL = "web:login"
+LOGIN_REDIRECT_URL = "web:home"
+LOGOUT_REDIRECT_URL = "web:login"
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_NAME = "relance_language"
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("relance.web.context.interface")
+# French unless the user picks English (not the browser's language): see relance.web.language.
+MIDDLEWARE[MIDDLEWARE.index("django.middleware.locale.LocaleMiddleware")] = \
+    "relance.web.language.LanguageMiddleware"
+# Password-reset links go out through Django's mailer: the SMTP relay when one is set,
+# otherwise a file per message in the outbox folder, like the reminders.
+MAILERS = {"default": {
+    "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+    "OPTIONS": {"host": RELANCE_SMTP["host"], "port": RELANCE_SMTP["port"],
+                "username": RELANCE_SMTP["user"], "password": RELANCE_SMTP["password"],
+                "use_tls": RELANCE_SMTP["tls"] == "starttls",
+                "use_ssl": RELANCE_SMTP["tls"] == "ssl", "timeout": 30},
+} if RELANCE_SMTP["host"] else {
+    "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+    "OPTIONS": {"file_path": str(OUTBOX_DIR / "accounts")},
+}}
+DEFAULT_FROM_EMAIL = os.environ.get("RELANCE_FROM_EMAIL", "relance@localhost")
+# --- end web interface ---

@@ -78,12 +78,17 @@ def test_simulate_reports_a_malformed_file(tmp_path, bad):
 
 
 def test_serve_shows_the_days_actions_and_the_outbox(tmp_path):
+    """The demo's page, as its user sees it after logging in with the printed login."""
+    import http.cookiejar
+    import re
     import socket
     import time
+    import urllib.parse
     import urllib.request
 
     data = tmp_path / "demo"
-    relance("demo", "--no-serve", data=data)
+    out = relance("demo", "--no-serve", data=data).stdout
+    username, password = re.search(r"web login: (\S+) / (\S+)", out).groups()
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -92,17 +97,25 @@ def test_serve_shows_the_days_actions_and_the_outbox(tmp_path):
     server = subprocess.Popen([sys.executable, "-m", "relance.cli", "serve", "--addr",
                                f"127.0.0.1:{port}"], env=env, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    browser = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
     try:
-        page = ""
-        for _ in range(100):
+        login = ""
+        for _ in range(150):
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as r:
-                    page = r.read().decode()
+                with browser.open(f"{base}/o/demo/", timeout=2) as r:
+                    login = r.read().decode()  # anonymous: the login page
                 break
             except OSError:
                 time.sleep(0.2)
-        assert "formal_notice" in page and "Atelier Abeille" in page
-        assert "Mise en demeure" in page  # the outbox lists the messages' subjects
+        assert "Se connecter" in login
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login).group(1)
+        form = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "username": username,
+                                       "password": password, "next": "/o/demo/"})
+        with browser.open(f"{base}/accounts/login/", form.encode(), timeout=10) as r:
+            page = r.read().decode()
+        assert "Atelier Abeille" in page and "Mise en demeure" in page
     finally:
         server.terminate()
         server.wait(timeout=10)

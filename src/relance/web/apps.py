@@ -1,4 +1,8 @@
+from pathlib import Path
+
 from django.apps import AppConfig
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 
 class Config(AppConfig):

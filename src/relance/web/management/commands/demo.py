@@ -20,6 +20,7 @@ from relance.ledger.management.commands._common import ensure_database, parse_da
 from relance.ledger.models import Organization
 from relance.ledger.services import totals, with_balance
 from relance.messaging.services import awaiting_approval
+from relance.web.accounts import DEMO_LOGIN, demo_user
 from relance.web.management.commands.serve import serve
 
 MARKER = ".relance-demo"
@@ -46,6 +47,7 @@ class Command(BaseCommand):
         fresh_data_dir()
         ensure_database()
         org = demo_organization()
+        demo_user(org)
         fec, contacts = (o["fec"], o["contacts"]) if own else demo.write_book(
             settings.DATA_DIR / "demo-input", day)
         self.load(org, fec, contacts, day - timedelta(days=REPLAY_DAYS), own)
@@ -101,6 +103,7 @@ class Command(BaseCommand):
         for f in report.failures:
             w(f"  FAILED {f}")
         w(f"outbox folder: {settings.OUTBOX_DIR}")
+        w(f"web login: {DEMO_LOGIN[0]} / {DEMO_LOGIN[1]}")
 
 
 def _order(step: str) -> int:

@@ -1,0 +1,149 @@
+"""What collection achieved in a period: lateness, promises, steps, collectors.
+
+These figures depend on the order of events (the allocation that settles an
+invoice, the last step before a payment), so the core decides them
+(:mod:`relance.core.reporting.collection`) on records loaded here. Only the rows
+that can change a figure are loaded: an invoice settled in the period has an
+allocation dated in it, money recovered in the period is an allocation dated in
+it, a promise counts when its date is in it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count
+
+from relance.core.reporting import (
+    BEFORE_ANY_STEP,
+    DaysLate,
+    Period,
+    PromiseTally,
+    actions_per_collector,
+    average_days_late,
+    on_time_share,
+    promises_kept,
+    recovered_by_step,
+)
+from relance.dunning.models import Action, Promise, StepRecord, Task
+from relance.dunning.policies import policy_named
+from relance.errors import RelanceError
+from relance.ledger.models import Allocation, Invoice, Organization
+from relance.reports import records
+
+
+@dataclass(frozen=True, slots=True)
+class Collection:
+    """The period's collection results in one currency."""
+
+    days_late: DaysLate
+    on_time: Decimal | None
+    promises: PromiseTally
+    recovered: dict[str, Decimal]  # by step, BEFORE_ANY_STEP first
+    collectors: dict[str, int]
+
+
+def _paid_in(org: Organization, currency: str, period: Period):
+    """The invoices with an allocation dated in ``period`` and every allocation they had
+    by its end: enough for the core to find those settled in the period."""
+    touched = Invoice.objects.filter(organization=org, currency=currency,
+                                     allocations__date__range=(period.start, period.end))
+    rows = Invoice.objects.filter(pk__in=touched.values("pk"))
+    allocated = Allocation.objects.filter(invoice__in=rows, date__lte=period.end)
+    return records.invoices(rows), records.allocations(allocated)
+
+
+def payments_in(org: Organization, currency: str, period: Period) -> Allocation:
+    """Allocations of payments dated in ``period``: credit notes and bank fees written off
+    bring no money in."""
+    return Allocation.objects.filter(invoice__organization=org, invoice__currency=currency,
+                                     credit__kind="payment",
+                                     date__range=(period.start, period.end))
+
+
+def recovered(org: Organization, currency: str, period: Period,
+              customers: dict | None = None) -> dict[str, Decimal]:
+    """Money paid in ``period`` per scenario step (core ``recovered_by_step``); ``customers``
+    narrows the invoices (``{"customer__policy": "standard"}``)."""
+    payments = payments_in(org, currency, period).filter(**_prefixed(customers, "invoice__"))
+    invoices = Invoice.objects.filter(pk__in=payments.values("invoice"))
+    steps = StepRecord.objects.filter(invoice__in=invoices)
+    result = recovered_by_step(records.steps(steps), records.allocations(payments),
+                               records.invoices(invoices), period, currency)
+    return dict(sorted(result.items(), key=lambda kv: (kv[0] != BEFORE_ANY_STEP, kv[0])))
+
+
+def _prefixed(fields: dict | None, prefix: str) -> dict:
+    return {f"{prefix}{k}": v for k, v in (fields or {}).items()}
+
+
+def collection(org: Organization, currency: str, period: Period) -> Collection:
+    invoices, allocations = _paid_in(org, currency, period)
+    promises = Promise.objects.filter(customer__organization=org,
+                                      until__range=(period.start, period.end))
+    actions = records.collector_actions(
+        Action.objects.filter(organization=org, day__range=(period.start, period.end)),
+        Task.objects.filter(organization=org, done_on__range=(period.start, period.end)))
+    return Collection(average_days_late(invoices, allocations, period, currency),
+                      on_time_share(invoices, allocations, period, currency),
+                      promises_kept(records.promises(promises), period),
+                      recovered(org, currency, period),
+                      actions_per_collector(actions, period))
+
+
+@dataclass(frozen=True, slots=True)
+class StepResult:
+    """One step of one scenario over a period: how often it went out, what followed."""
+
+    scenario: str
+    step: str
+    carried_out: int  # step records dated in the period
+    recovered: Decimal  # money paid after it (docs/reporting.md, "Money recovered per step")
+
+    @property
+    def per_step(self) -> Decimal | None:
+        """Average money recovered per step carried out."""
+        return (self.recovered / self.carried_out).quantize(Decimal("0.01")) \
+            if self.carried_out else None
+
+
+def scenario_effectiveness(org: Organization, currency: str, period: Period,
+                           ) -> list[StepResult]:
+    """Per scenario (the customer's current one) and step: steps carried out in the
+    period and the money paid in it attributed to the step."""
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    done = (StepRecord.objects.filter(invoice__organization=org, invoice__currency=currency,
+                                      day__range=(period.start, period.end))
+            .values_list("invoice__customer__policy", "step").annotate(n=Count("id")))
+    for policy, step, n in done:
+        counts[(policy, step)] = n
+    policies = set(org.customers.values_list("policy", flat=True).distinct())
+    money: dict[tuple[str, str], Decimal] = {}
+    for policy in sorted(policies):
+        for step, amount in recovered(org, currency, period, {"customer__policy": policy}).items():
+            money[(policy, step)] = amount
+    keys = _ranked(org, set(counts) | set(money))
+    return [StepResult(p, s, counts.get((p, s), 0), money.get((p, s), Decimal("0.00")))
+            for p, s in keys]
+
+
+def _step_order(org: Organization, policy: str) -> list[str]:
+    try:
+        return [s.name for s in policy_named(org, policy).steps]
+    except RelanceError:  # a scenario deleted since: its steps keep their names
+        return []
+
+
+def _ranked(org: Organization, keys: set[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Steps in the scenario's own order; money before any step first, unknown steps last."""
+    orders = {policy: _step_order(org, policy) for policy, _ in keys}
+
+    def rank(key: tuple[str, str]) -> tuple:
+        policy, step = key
+        known = orders[policy]
+        place = -1 if step == BEFORE_ANY_STEP else (
+            known.index(step) if step in known else len(known))
+        return (policy, place, step)
+    return sorted(keys, key=rank)

@@ -1,0 +1,78 @@
+"""Upload a file (FEC, CSV, Factur-X, bank statement) and read its row report."""
+
+from __future__ import annotations
+
+from django.contrib import messages as flash
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from relance.errors import FormatError, RelanceError
+from relance.web import figures, reconciliation
+from relance.web.forms import ImportForm
+from relance.web.models import ImportRun
+from relance.web.orgs import get_for_org, org_view, today_of
+
+
+def _importer(kind: str):
+    """The import service for a kind of file: ``(org, data, name, day) -> ImportReport``."""
+    from relance.imports import csv_files, einvoice, fec
+
+    importers = {
+        "fec": lambda org, data, name, day: fec.import_fec(org, data, name, known_from=day),
+        "contacts": lambda org, data, name, day: csv_files.import_contacts(org, data, name),
+        "invoices": lambda org, data, name, day: csv_files.import_invoices(
+            org, data, name, known_from=day),
+        "einvoice": lambda org, data, name, day: einvoice.import_einvoice(
+            org, data, name, known_from=day),
+    }
+    if kind == "bank":
+        return reconciliation.import_statement
+    return importers[kind]
+
+
+def record(org, kind: str, name: str, report, user) -> ImportRun:
+    return ImportRun.objects.create(
+        organization=org, kind=kind, file_name=name[:255], user=user,
+        summary=report.summary().splitlines()[0],
+        rows=[list(r) for r in report.rows[:5000]],
+        rejected=[{"line": e.line, "field": e.field, "message": e.message}
+                  for e in report.rejected[:5000]])
+
+
+@org_view(role="viewer", write="admin")
+def imports(request: HttpRequest, org) -> HttpResponse:
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload, kind = form.cleaned_data["file"], form.cleaned_data["kind"]
+        if kind == "bank" and not reconciliation.available():
+            form.add_error("kind", _("Bank statements cannot be imported in this version yet."))
+        else:
+            try:
+                report = _importer(kind)(org, upload.read(), upload.name, today_of(org))
+            except FormatError as exc:
+                form.add_error("file", _("This file cannot be read: %(reason)s")
+                               % {"reason": exc})
+            except RelanceError as exc:
+                form.add_error(None, str(exc))
+            else:
+                run = record(org, kind, upload.name, report, request.user)
+                figures.refresh(org, today_of(org), timezone.now())
+                flash.success(request, _("File imported."))
+                return redirect("web:import_run", org=org.slug, pk=run.pk)
+    return render(request, "web/imports.html", {
+        "form": form, "runs": ImportRun.objects.filter(organization=org)[:30],
+        "bank": reconciliation.available(),
+        "to_review": reconciliation.queue(org).count() if reconciliation.available() else 0},
+        status=400 if form.errors else 200)
+
+
+@org_view()
+def import_run(request: HttpRequest, org, pk: int) -> HttpResponse:
+    run = get_for_org(ImportRun, org, pk=pk)
+    counts: dict[str, int] = {}
+    for _line, _kind, _ref, outcome in run.rows:
+        counts[outcome] = counts.get(outcome, 0) + 1
+    return render(request, "web/import_run.html", {"run": run, "counts": counts,
+                                                   "rows": run.rows[:500]})

@@ -1,0 +1,27 @@
+"""French unless the user chose English: the browser's language is not asked.
+
+PRODUCT.md: the interface is French by default, English available. Django's
+LocaleMiddleware would follow the browser's Accept-Language; a French finance team
+on an English-language laptop still expects French, so only an explicit choice
+(the language cookie set by the switcher) changes it.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.utils import translation
+
+
+class LanguageMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        known = {code for code, _name in settings.LANGUAGES}
+        language = chosen if chosen in known else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response

@@ -1,0 +1,87 @@
+"""What the web interface stores of its own: edited templates, SMTP relay, imports.
+
+The ledger, dunning and messaging apps own the collection data; these rows only hold
+what users set up through the pages (PRODUCT.md capabilities 6, 7 and 3).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from relance.ledger.models import Organization
+
+
+class TemplateOverride(models.Model):
+    """A message template an organization edited; it replaces the packaged one."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE,
+                                     related_name="template_overrides")
+    language = models.CharField(max_length=2, choices=[("fr", "Français"), ("en", "English")])
+    step = models.CharField(max_length=64)
+    subject = models.TextField()
+    body = models.TextField()
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        unique_together = [("organization", "language", "step")]
+
+
+class SmtpSettings(models.Model):
+    """An organization's own SMTP relay (its mail provider), instead of the install's."""
+
+    TLS = [("starttls", "STARTTLS"), ("ssl", "SSL/TLS"), ("none", _("None"))]
+    organization = models.OneToOneField(Organization, on_delete=models.CASCADE,
+                                        related_name="smtp")
+    host = models.CharField(max_length=200, blank=True)
+    port = models.PositiveIntegerField(default=587)
+    user = models.CharField(max_length=200, blank=True)
+    password = models.CharField(max_length=200, blank=True)
+    tls = models.CharField(max_length=8, choices=TLS, default="starttls")
+
+    @classmethod
+    def of(cls, org: Organization) -> SmtpSettings:
+        return cls.objects.get_or_create(organization=org)[0]
+
+    def as_dict(self) -> dict:
+        """The shape of ``settings.RELANCE_SMTP``."""
+        return {"host": self.host, "port": self.port, "user": self.user,
+                "password": self.password, "tls": self.tls}
+
+
+class ImportRun(models.Model):
+    """One file imported through the web page, with its row report."""
+
+    KINDS = [("fec", "FEC"), ("contacts", _("Contacts (CSV)")),
+             ("invoices", _("Invoices (CSV)")), ("einvoice", "Factur-X / UBL"),
+             ("bank", _("Bank statement"))]
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE,
+                                     related_name="import_runs")
+    kind = models.CharField(max_length=10, choices=KINDS)
+    file_name = models.CharField(max_length=255)
+    at = models.DateTimeField(auto_now_add=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                             related_name="+")
+    summary = models.TextField()
+    rows = models.JSONField(default=list)
+    rejected = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+
+class FigureSnapshot(models.Model):
+    """An organization's portfolio line as last computed: the portfolio of an outsourced
+    CFO reads a hundred of these instead of summing a million invoices per page."""
+
+    organization = models.OneToOneField(Organization, on_delete=models.CASCADE,
+                                        related_name="figures")
+    as_of = models.DateField()
+    currency = models.CharField(max_length=3)
+    open_minor = models.BigIntegerField()
+    overdue_minor = models.BigIntegerField()
+    dso = models.DecimalField(max_digits=8, decimal_places=2)
+    computed_at = models.DateTimeField()

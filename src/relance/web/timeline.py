@@ -1,0 +1,45 @@
+"""A customer's history in one list: timeline entries with their messages, and money in.
+
+Every message is shown with its full content (PRODUCT.md: every exchange is
+traceable), and payments and credit notes appear on the day they are dated even
+when the import that brought them wrote no timeline line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from relance.dunning.models import TimelineEntry
+from relance.ledger.models import Credit, Customer
+from relance.messaging.models import OutboxMessage
+
+
+@dataclass(frozen=True)
+class Event:
+    day: date
+    kind: str
+    summary: str
+    message: OutboxMessage | None = None
+    credit: Credit | None = None
+    order: int = 0
+
+
+def of(customer: Customer, limit: int = 300) -> list[Event]:
+    entries = list(TimelineEntry.objects.filter(customer=customer)
+                   .select_related("action", "credit").order_by("-day", "-at", "-id")[:limit])
+    action_ids = {e.action_id for e in entries if e.action_id}
+    messages = {m.action_id: m for m in OutboxMessage.objects.filter(action_id__in=action_ids)}
+    shown_credits = {e.credit_id for e in entries if e.credit_id}
+    events = [Event(e.day, e.kind, e.summary, _message_of(e, messages), e.credit, e.pk)
+              for e in entries]
+    events += [Event(c.date, c.kind, c.reference or c.number, None, c, 0)
+               for c in customer.credits.order_by("-date", "-id")[:limit]
+               if c.pk not in shown_credits]
+    return sorted(events, key=lambda e: (e.day, e.order), reverse=True)[:limit]
+
+
+def _message_of(entry: TimelineEntry, messages: dict) -> OutboxMessage | None:
+    if entry.kind.startswith("message_") and entry.action_id in messages:
+        return messages[entry.action_id]
+    return None
