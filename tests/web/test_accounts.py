@@ -89,12 +89,17 @@ def test_a_viewer_reads_but_cannot_act(client, w):
     message = OutboxMessage.objects.filter(organization=w["acme"]).first()
     assert client.post(f"/o/acme/messages/{message.pk}/approve/").status_code == 403
     assert client.post("/o/acme/settings/", {"section": "identity"}).status_code == 403
+    assert client.get("/o/acme/settings/rates/").status_code == 200
+    assert client.post("/o/acme/settings/rates/", {"year": "2026"}).status_code == 403
+    customer = w["acme"].customers.get(ref="C1")
+    assert client.post(f"/o/acme/customers/{customer.pk}/statement/send/").status_code == 403
 
 
 def test_a_collector_works_the_day_but_does_not_change_the_settings(client, w):
     client.post("/accounts/login/", {"username": "carl", "password": PASSWORD})
     assert client.post("/o/acme/settings/", {"section": "identity"}).status_code == 403
     assert client.post("/o/acme/scenarios/new/", {}).status_code == 403
+    assert client.post("/o/acme/settings/rates/", {"year": "2026"}).status_code == 403
 
 
 def test_the_user_command_creates_a_login_with_a_role(w, monkeypatch):

@@ -154,6 +154,18 @@ def test_every_model_the_pages_read_has_its_path_to_the_organization(w, both):
         assert not rows.filter(**{path: w["globex"]}).exists(), name
 
 
+def test_a_statement_is_never_sent_to_another_organizations_customer(client, w, settings,
+                                                                    tmp_path):
+    """The walker above covers these routes too; this says what is at stake: an email."""
+    settings.OUTBOX_DIR = tmp_path
+    client.force_login(w["alice"])
+    theirs = w["globex"].customers.get(ref="G1")
+    assert client.post(f"/o/acme/customers/{theirs.pk}/statement/send/").status_code == 404
+    assert client.post(f"/o/globex/customers/{theirs.pk}/statement/send/").status_code == 404
+    assert client.post("/o/globex/settings/rates/", {"year": "2026"}).status_code == 404
+    assert list(tmp_path.rglob("*.eml")) == []
+
+
 def test_the_switcher_refuses_an_organization_the_user_is_not_in(client, w):
     client.force_login(w["alice"])
     assert client.get("/switch/?org=globex").status_code == 404

@@ -11,10 +11,11 @@ from django.utils.translation import gettext as _
 
 from relance.core.policy import STANDARD
 from relance.dunning import events, policies
-from relance.errors import RelanceError
+from relance.errors import DeliveryError, InputError, RelanceError
 from relance.ledger.models import Customer
 from relance.ledger.services import with_balance
-from relance.web import calls, timeline
+from relance.messaging.services import clock
+from relance.web import calls, statement_mail, timeline
 from relance.web.figures import customer_balances, customer_totals, customers_overdue
 from relance.web.forms import CustomerFilterForm, NoteForm, PauseForm, ScenarioChoiceForm
 from relance.web.orgs import get_for_org, org_view, today_of
@@ -85,6 +86,7 @@ def _page(c: Customer, as_of, org, **forms) -> dict:
     return {
         "c": c, "as_of": as_of, "totals": customer_totals(c, as_of),
         "contacts": c.contacts.all(),
+        "statement_to": [address for _name, address in statement_mail.recipients(c)],
         "invoices": with_balance(c.invoices.all()).filter(balance_minor__gt=0).order_by("due"),
         "entries": timeline.of(c),
         "pause_form": forms.get("pause_form") or PauseForm(today=as_of),
@@ -151,6 +153,23 @@ def statement(request: HttpRequest, org, pk: int) -> HttpResponse:
     fmt = "csv" if request.GET.get("format") == "csv" else "pdf"
     name, data = statement_for_customer(c, today_of(org), fmt)
     return _download(name, data, "text/csv" if fmt == "csv" else "application/pdf")
+
+
+@org_view(write="collector")
+def send_statement(request: HttpRequest, org, pk: int) -> HttpResponse:
+    c = get_for_org(Customer, org, pk=pk)
+    if request.method == "POST":
+        try:
+            sent = statement_mail.send_statement(c, today_of(org), clock())
+        except InputError:
+            flash.error(request, _("No contact of this customer has an email address: add "
+                                   "one to send the statement."))
+        except DeliveryError as exc:
+            flash.error(request, _("The statement could not be sent: %(reason)s")
+                        % {"reason": exc})
+        else:
+            flash.success(request, _("Statement sent to %(to)s.") % {"to": ", ".join(sent)})
+    return redirect("web:customer", org=org.slug, pk=c.pk)
 
 
 @org_view(write="collector")

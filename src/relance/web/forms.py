@@ -294,3 +294,46 @@ class SmtpForm(forms.ModelForm):
 
 class MemberRoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Membership.ROLES)
+
+
+class PercentField(forms.CharField):
+    """An annual rate in percent, typed ``2,15`` or ``2.15`` → Decimal (never float).
+
+    Official rates are published with two decimals (ECB press releases, arrêtés of the
+    Journal officiel), so a third decimal is a typing error, not a precision.
+    """
+
+    default_error_messages = {"invalid": _("Enter a percentage such as 2,15.")}
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        if not text:
+            return None
+        cleaned = re.sub(r"[\s\u00a0\u202f%]", "", text).replace(",", ".")
+        try:
+            rate = Decimal(cleaned)
+        except InvalidOperation:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+        if not rate.is_finite() or not 0 <= rate < 100 or rate != rate.quantize(Decimal("0.01")):
+            raise forms.ValidationError(
+                _("Enter a percentage from 0 to 100 with at most two decimals."))
+        return rate
+
+
+YEAR_ERRORS = dict.fromkeys(("required", "invalid", "min_value", "max_value"),
+                            _("Enter a year from 2000 to 2100."))
+
+
+class RateForm(forms.Form):
+    """One semester's official rates (Code de commerce L441-10 II; CMF L313-2)."""
+
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100,
+                              error_messages=YEAR_ERRORS)
+    half = forms.TypedChoiceField(label=_("Half-year"), coerce=int,
+                                  choices=[(1, _("January–June")), (2, _("July–December"))])
+    ecb = PercentField(label=_("ECB main refinancing rate (%)"),
+                       help_text=_("In force on 1 January or 1 July."))
+    legal_other = PercentField(label=_("Legal interest rate, all other cases (%)"))
+    legal_private = PercentField(label=_("Legal interest rate, private individuals (%)"))
+    source = forms.CharField(label=_("Source"), required=False, max_length=300,
+                             help_text=_("ECB press release, arrêté of the Journal officiel."))

@@ -9,6 +9,7 @@ from relance.web import (
     invoices,
     organization,
     portfolio,
+    rates,
     reconciliation,
     scenarios,
     today,
@@ -43,6 +44,8 @@ org_urls = [
     path("customers/<int:pk>/litigation/", customers.litigation, name="litigation"),
     path("customers/<int:pk>/note/", customers.note, name="note"),
     path("customers/<int:pk>/statement/", customers.statement, name="statement"),
+    path("customers/<int:pk>/statement/send/", customers.send_statement,
+         name="send_statement"),
     path("customers/<int:pk>/notice/", customers.notice, name="notice"),
     path("invoices/<int:pk>/", invoices.invoice, name="invoice"),
     path("invoices/<int:pk>/pdf/", invoices.pdf, name="invoice_pdf"),
@@ -61,6 +64,7 @@ org_urls = [
     path("reconciliation/<int:pk>/", reconciliation.decide, name="reconcile"),
     path("settings/", organization.settings_page, name="settings"),
     path("settings/smtp-test/", organization.smtp_test, name="smtp_test"),
+    path("settings/rates/", rates.rates_page, name="rates"),
 ]
 
 urlpatterns = [

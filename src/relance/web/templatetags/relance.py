@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from babel.numbers import format_decimal
 from django import template
 from django.utils.translation import get_language, gettext
 
@@ -39,6 +40,15 @@ def day(value) -> str:
     if not isinstance(value, date):
         return "–"
     return format_day(value, _language())
+
+
+@register.filter
+def percent(rate) -> str:
+    """``2,15 %`` / ``2.15 %`` from a Decimal annual rate in percent (two decimals, as
+    the ECB and the Journal officiel publish them)."""
+    if rate is None or rate == "":
+        return "–"
+    return f"{format_decimal(Decimal(rate), '0.00', locale=_language())}\u00a0%"
 
 
 @register.filter
@@ -89,6 +99,7 @@ ENTRY_LABELS = {
     "credit_note": _("Credit note"), "task_task": _("Review done"),
     "task_letter": _("Letter posted"), "scenario": _("Scenario changed"),
     "message_changed": _("Email changed"), "message_alert": _("Email refused: call instead"),
+    "statement_sent": _("Statement sent"),
 }
 MESSAGE_STATUSES = dict(STATUSES)
 OUTCOME_LABELS = {"created": _("created"), "updated": _("updated"), "unchanged": _("unchanged")}
