@@ -21,6 +21,7 @@ from pathlib import Path
 
 from django.conf import settings
 
+from relance.core.ledger import natural_key
 from relance.core.money import from_minor
 from relance.core.penalties import fixed_indemnity, late_interest
 from relance.core.rates import load_default
@@ -29,7 +30,7 @@ from relance.ledger.models import Invoice, Organization
 from relance.ledger.services import reductions
 from relance.messaging.context import MessageContext, MessageInvoice, Signature
 from relance.messaging.mime import make_message_id
-from relance.messaging.render import render
+from relance.messaging.render import TemplateSource, render
 
 NOTICE_DAYS = 8  # payment deadline of a formal notice, spec/dunning-rules.md
 FORMAL_NOTICE = "formal_notice"
@@ -70,18 +71,27 @@ def key_of(action: Action) -> str:
             f"/{action.currency}")
 
 
+def edited_templates(org) -> TemplateSource:
+    """The organization's own versions of the templates (edited in the web interface);
+    the packaged ones serve every other step and language."""
+    from relance.web.templates_store import overrides  # the editor's storage
+
+    return overrides(org)
+
+
 def draft(action: Action, thread: list[str], template: str,
           balances: dict[str, Decimal] | None = None) -> Draft:
     """The email of ``action``; ``balances`` (invoice number → balance) re-renders it
     with what is owed now, listing only those invoices."""
     org, customer = action.organization, action.customer
-    records = sorted(action.steps.all(), key=lambda r: (r.invoice.due, r.invoice.number))
+    records = sorted(action.steps.all(),
+                     key=lambda r: (r.invoice.due, natural_key(r.invoice.number)))
     recorded = {r.invoice.number: from_minor(r.balance_minor, action.currency)
                 for r in records}
     owed = recorded if balances is None else balances
     invoices = [r.invoice for r in records if r.invoice.number in owed]
     ctx = _context(action, invoices, owed, template)
-    rendered = render(ctx)
+    rendered = render(ctx, edited_templates(org))
     files = [f for f in (_invoice_pdf(i) for i in invoices) if f is not None]
     if template == FORMAL_NOTICE:
         files.append(_notice_letter(action))
