@@ -36,9 +36,14 @@ def clock() -> datetime:
     return relance.clock.now()
 
 
-def transport() -> FolderTransport | SmtpTransport:
-    """The SMTP relay when one is configured, else the outbox folder."""
-    smtp = settings.RELANCE_SMTP
+def transport(org: Organization | None = None) -> FolderTransport | SmtpTransport:
+    """The organization's own SMTP relay (set in its settings page), else the install's,
+    else the outbox folder."""
+    smtp = dict(settings.RELANCE_SMTP)
+    if org is not None:
+        from relance.web.mailtest import relay_of  # the settings page's storage
+
+        smtp.update(relay_of(org))
     return SmtpTransport(smtp) if smtp["host"] else FolderTransport(Path(settings.OUTBOX_DIR))
 
 
@@ -62,7 +67,7 @@ def send_pending(org: Organization, day: date) -> tuple[list[OutboxMessage], lis
 def deliver(org: Organization, now: Callable[[], datetime] = clock, via=None,
             limit: int | None = None) -> Outcome:
     """Send ``org``'s approved, due messages (inside its send window for SMTP)."""
-    via = via or transport()
+    via = via or transport(org)
     if via.respects_window and not window_open(org, now()):
         return Outcome()
     return Sender(org, via, now).run(limit)

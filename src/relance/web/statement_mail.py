@@ -84,7 +84,8 @@ def _email_bytes(customer: Customer, as_of: date, now: datetime, to: list[tuple[
 def _deliver(customer: Customer, as_of: date, now: datetime, data: bytes,
              addresses: list[str]) -> list[str]:
     """Hand the bytes to the transport; the addresses the server did not refuse."""
-    org, via = customer.organization, transport()
+    org = customer.organization
+    via = transport(org)
     conf = SendingSettings.of(org)
     sender = sender_of(org)
     if via.name == "smtp" and conf.dkim_selector and conf.dkim_key_path:
