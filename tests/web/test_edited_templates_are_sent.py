@@ -5,7 +5,6 @@ from datetime import date
 from relance.dunning.services import run_day
 from relance.messaging.render import packaged_template
 from relance.web.models import TemplateOverride
-from tests.integration.conftest import CONTACTS, INVOICES  # noqa: F401 - fixtures' data
 from tests.integration.conftest import book, org  # noqa: F401 - pytest fixtures
 
 
