@@ -23,9 +23,11 @@ class Sink:
         self.refuse: dict[str, str] = {}  # recipient → reply
         self.data_replies: list[str] = []  # replies to DATA, used up first
         self.on_mail = None
+        self.connections: set[tuple] = set()  # the client address of each SMTP session
         self.lock = threading.Lock()
 
     async def handle_MAIL(self, server, session, envelope, address, options):
+        self.connections.add(session.peer)
         if self.on_mail is not None:
             self.on_mail(len(self.messages))
         envelope.mail_from = address

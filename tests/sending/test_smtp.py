@@ -191,3 +191,13 @@ def test_the_audit_trail_holds_every_move_with_its_cause(smtp, book):
     assert [e["to"] for e in record["events"]] == ["approved", "sending", "sent"]
     assert record["attachments"][0]["name"] == "F-1.pdf"
     assert record["headers"].startswith("Subject: ") and record["smtp_reply"].startswith("250")
+
+
+def test_one_connection_carries_every_batch(smtp, book, monkeypatch):
+    """The relay sees one SMTP session for the whole delivery, batch after batch."""
+    from relance.messaging import sender
+
+    monkeypatch.setattr(sender, "BATCH", 1)  # three batches of one message
+    report = run_day(book, FIRST)
+    assert len(report.messages) == 3 and len(smtp.messages) == 3
+    assert len(smtp.connections) == 1

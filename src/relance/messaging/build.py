@@ -3,17 +3,19 @@
 :func:`fresh_look` loads, for a claimed batch, what the freshness rule needs (current
 balances, open disputes and promises, pause and litigation) and applies
 ``freshness.check``: cancel, re-render or send. :func:`build` turns a stored message
-into its MIME bytes with the packaged builder (``mime.build_email``), re-reading each
-attachment and hashing what is actually sent, and signs it with DKIM when configured.
+into its MIME bytes (``wire.message_bytes``: the bytes ``mime.build_email`` would
+write), re-reading each attachment and hashing what is actually sent, and signs it with
+DKIM when configured.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from email.message import EmailMessage
 from email.utils import parseaddr
+from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -25,10 +27,11 @@ from relance.ledger.services import with_balance
 from relance.messaging import freshness, states
 from relance.messaging.compose import FORMAL_NOTICE, draft
 from relance.messaging.context import RenderedMessage
-from relance.messaging.mime import Attachment, build_email
+from relance.messaging.mime import Attachment
 from relance.messaging.models import OutboxMessage, SendingSettings
 from relance.messaging.outbox import fill, template_of
 from relance.messaging.transport import dkim_sign
+from relance.messaging.wire import message_bytes
 
 SEND_HOUR = time(9, 0)  # the Date of a message written to the folder: its day's window
 ATTACHMENT_ERRORS = (DeliveryError, OSError)
@@ -36,7 +39,6 @@ ATTACHMENT_ERRORS = (DeliveryError, OSError)
 
 @dataclass(frozen=True, slots=True)
 class Built:
-    message: EmailMessage
     data: bytes
     envelope_from: str
     envelope_to: list[str]
@@ -49,24 +51,38 @@ def build(row: OutboxMessage, now: datetime, transport: str,
           conf: SendingSettings) -> Built:
     """The bytes of ``row`` as they leave now; raises ``DeliveryError`` on a lost file."""
     action, org = row.action, row.action.organization
-    sender = parseaddr(row.sender)
-    to = [parseaddr(line) for line in row.recipients.splitlines() if line.strip()]
+    sender = _mailbox(row.sender)
+    to = [_mailbox(line) for line in row.recipients.splitlines() if line.strip()]
     date_ = now if transport == "smtp" else datetime.combine(action.day, SEND_HOUR,
                                                                ZoneInfo(org.timezone))
     attachments, files = _attachments(row.files)
-    message = build_email(RenderedMessage(row.subject, row.body), sender=sender, to=to,
-                          reply_to=row.reply_to or None, message_id=row.message_id,
-                          date=date_, attachments=attachments,
-                          in_reply_to=row.in_reply_to or None,
-                          references=row.references.split())
-    data = message.as_bytes()
+    data = message_bytes(RenderedMessage(row.subject, row.body), sender=sender, to=to,
+                         reply_to=row.reply_to or None, message_id=row.message_id,
+                         date=date_, attachments=attachments,
+                         in_reply_to=row.in_reply_to or None,
+                         references=row.references.split())
     if transport == "smtp" and conf.dkim_selector and conf.dkim_key_path:
         data = dkim_sign(data, conf.dkim_selector, sender[1].rpartition("@")[2],
                          conf.dkim_key_path)
     stem = f"{action.customer.ref}-{action.step}-{action.currency}"
-    return Built(message, data, sender[1], [address for _name, address in to],
+    return Built(data, sender[1], [address for _name, address in to],
                  (org.slug, action.day.isoformat(), stem),
                  data.split(b"\r\n\r\n", 1)[0].decode("ascii", "replace"), files)
+
+
+_ATOMS = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+_WORD = r"[^\x00-\x20\x7f\"(),.:;<>@\[\]\\]+"
+_PLAIN_LINE = re.compile(rf"({_WORD}(?: {_WORD})*) <({_ATOMS}@{_ATOMS})>|({_ATOMS}@{_ATOMS})")
+
+
+@lru_cache(maxsize=4096)
+def _mailbox(line: str) -> tuple[str, str]:
+    """(name, address) of a stored ``Name <address>`` line, as ``parseaddr`` reads it;
+    plain names and addresses (nearly all) without its parser."""
+    found = _PLAIN_LINE.fullmatch(line)
+    if found is None:
+        return parseaddr(line)
+    return (found[1], found[2]) if found[2] else ("", found[3])
 
 
 def _attachments(files: list[dict]) -> tuple[list[Attachment], list[dict]]:
@@ -125,20 +141,19 @@ class _Facts:
 
     def __init__(self, batch: list[OutboxMessage]) -> None:
         by_action = {row.action_id: row for row in batch}
-        records = list(StepRecord.objects.filter(action_id__in=by_action)
-                       .select_related("invoice"))
-        ids = [r.invoice_id for r in records]
+        records = list(StepRecord.objects.filter(action_id__in=by_action).values_list(
+            "action_id", "invoice_id", "invoice__number", "balance_minor"))
+        ids = [invoice_id for _action, invoice_id, _number, _balance in records]
         balances = dict(with_balance(Invoice.objects.filter(pk__in=ids))
                         .values_list("pk", "balance_minor"))
         self.recorded: dict[int, dict] = {row.pk: {} for row in batch}
         self.current: dict[int, dict] = {row.pk: {} for row in batch}
-        self.number_of = {r.invoice_id: r.invoice.number for r in records}
-        for r in records:
-            row = by_action[r.action_id]
+        self.number_of = {invoice_id: number for _a, invoice_id, number, _b in records}
+        for action_id, invoice_id, number, balance in records:
+            row = by_action[action_id]
             currency = row.action.currency
-            self.recorded[row.pk][r.invoice.number] = from_minor(r.balance_minor, currency)
-            self.current[row.pk][r.invoice.number] = from_minor(balances[r.invoice_id],
-                                                                currency)
+            self.recorded[row.pk][number] = from_minor(balance, currency)
+            self.current[row.pk][number] = from_minor(balances[invoice_id], currency)
         self.disputes = list(Dispute.objects.filter(invoice_id__in=ids, resolved_on__isnull=True)
                              .values_list("invoice_id", "opened_on"))
         self.promises = list(Promise.objects.filter(status="open", invoices__in=ids)

@@ -79,19 +79,36 @@ def edited_templates(org) -> TemplateSource:
     return overrides(org)
 
 
+STEPS, CONTACTS = "drafted_steps", "drafted_contacts"  # lists a batch load attaches
+
+
+def steps_of(action: Action) -> list:
+    """The action's step records (with their invoices), as loaded with a batch of
+    actions (``outbox.pending_actions``) or else read now."""
+    loaded = getattr(action, STEPS, None)
+    return loaded if loaded is not None else list(action.steps.select_related("invoice"))
+
+
+def contacts_of(customer) -> list:
+    loaded = getattr(customer, CONTACTS, None)
+    return loaded if loaded is not None else list(customer.contacts.all())
+
+
 def draft(action: Action, thread: list[str], template: str,
-          balances: dict[str, Decimal] | None = None) -> Draft:
+          balances: dict[str, Decimal] | None = None,
+          templates: TemplateSource | None = None) -> Draft:
     """The email of ``action``; ``balances`` (invoice number → balance) re-renders it
-    with what is owed now, listing only those invoices."""
+    with what is owed now, listing only those invoices. ``templates`` are the
+    organization's edited ones (:func:`edited_templates`), read here when not given."""
     org, customer = action.organization, action.customer
-    records = sorted(action.steps.all(),
+    records = sorted(steps_of(action),
                      key=lambda r: (r.invoice.due, natural_key(r.invoice.number)))
     recorded = {r.invoice.number: from_minor(r.balance_minor, action.currency)
                 for r in records}
     owed = recorded if balances is None else balances
     invoices = [r.invoice for r in records if r.invoice.number in owed]
     ctx = _context(action, invoices, owed, template)
-    rendered = render(ctx, edited_templates(org))
+    rendered = render(ctx, edited_templates(org) if templates is None else templates)
     files = [f for f in (_invoice_pdf(i) for i in invoices) if f is not None]
     if template == FORMAL_NOTICE:
         files.append(_notice_letter(action))
@@ -106,7 +123,7 @@ def draft(action: Action, thread: list[str], template: str,
 def _context(action: Action, invoices: list[Invoice], balances: dict[str, Decimal],
              template: str) -> MessageContext:
     org, customer = action.organization, action.customer
-    contacts = [c for c in customer.contacts.all() if c.email in action.recipients.split()]
+    contacts = [c for c in contacts_of(customer) if c.email in action.recipients.split()]
     first_names = {c.first_name for c in contacts if c.first_name}
     notice = template == FORMAL_NOTICE
     interest, indemnity = _penalties(invoices, action.day, customer.kind == "b2c",
@@ -156,7 +173,7 @@ def domain_of(org: Organization) -> str:
 
 
 def _names(customer) -> dict[str, str]:
-    return {c.email: f"{c.first_name} {c.last_name}".strip() for c in customer.contacts.all()}
+    return {c.email: f"{c.first_name} {c.last_name}".strip() for c in contacts_of(customer)}
 
 
 def file_ref(path: Path, name: str | None = None) -> FileRef:

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
+from babel import Locale
 from babel.dates import format_date as babel_format_date
 from babel.numbers import format_currency
 
@@ -31,6 +33,12 @@ def locale_of(language: str) -> str:
         raise ValueError(f"language must be one of {sorted(LOCALES)}, not {language!r}") from None
 
 
+@lru_cache(maxsize=8)
+def _locale(language: str) -> Locale:
+    """The parsed locale, once: Babel would parse the name again at every amount."""
+    return Locale.parse(locale_of(language))
+
+
 def format_money(amount: Decimal | int | str, currency: str, language: str) -> str:
     """``1 234,56 €`` (fr) or ``€1,234.56`` (en), with the currency's minor units.
 
@@ -39,7 +47,12 @@ def format_money(amount: Decimal | int | str, currency: str, language: str) -> s
     >>> format_money(Decimal("1234.56"), "EUR", "en")
     '€1,234.56'
     """
-    return format_currency(to_decimal(amount), currency, locale=locale_of(language))
+    return _format_money(str(to_decimal(amount)), currency, language)
+
+
+@lru_cache(maxsize=4096)  # keyed by the exact digits: 1.1 and 1.10 are cached apart
+def _format_money(amount: str, currency: str, language: str) -> str:
+    return format_currency(Decimal(amount), currency, locale=_locale(language))
 
 
 def format_day(day: date, language: str) -> str:
@@ -48,7 +61,12 @@ def format_day(day: date, language: str) -> str:
     >>> format_day(date(2026, 3, 1), "fr")
     '1er mars 2026'
     """
-    locale = locale_of(language)
+    return _format_day(day, language)
+
+
+@lru_cache(maxsize=4096)  # a book's invoices share a few issue and due dates
+def _format_day(day: date, language: str) -> str:
+    locale = _locale(language)
     if language == "fr" and day.day == 1:
         return "1er " + babel_format_date(day, format="MMMM y", locale=locale)
     return babel_format_date(day, format="long", locale=locale)

@@ -8,6 +8,10 @@ headers that only servers offering the SMTPUTF8 extension (RFC 6531) may take.
 The body is ``text/plain; charset=utf-8`` in quoted-printable, which survives 7-bit
 relays. Attachment names with accents are encoded per RFC 2231 by the same package.
 
+:func:`build_email` is the reference; the sending path writes the same bytes without
+building the object tree (:mod:`relance.messaging.wire`), and falls back to this module
+for any shape it does not write itself.
+
 Threading follows RFC 5322 §3.6.4: ``In-Reply-To`` names the previous message and
 ``References`` lists the thread, so a customer's mail client shows the reminders of one
 invoice as one conversation. Message-IDs are derived from a key (for instance
@@ -25,6 +29,7 @@ from email.headerregistry import Address, HeaderRegistry
 from email.message import EmailMessage
 from email.policy import EmailPolicy
 from email.utils import format_datetime
+from functools import lru_cache
 
 from relance.errors import DeliveryError
 from relance.messaging.context import RenderedMessage
@@ -109,13 +114,13 @@ def build_email(
     if date.tzinfo is None or date.utcoffset() is None:
         raise DeliveryError("the Date header needs a time zone")
     message = EmailMessage(policy=SMTP)
-    message["Subject"] = _one_line(rendered.subject, "subject")
-    message["From"] = _address(*sender)
-    message["To"] = [_address(name, email) for name, email in to]
+    message["Subject"] = one_line(rendered.subject, "subject")
+    message["From"] = mailbox(*sender)
+    message["To"] = [mailbox(name, email) for name, email in to]
     if reply_to:
-        message["Reply-To"] = _address("", reply_to)
+        message["Reply-To"] = mailbox("", reply_to)
     message["Date"] = format_datetime(date)
-    message["Message-ID"] = _msg_id(message_id, "Message-ID")
+    message["Message-ID"] = msg_id(message_id, "Message-ID")
     _thread(message, in_reply_to, references)
     message.set_content(rendered.text, subtype="plain", charset="utf-8", cte="quoted-printable")
     for attachment in attachments:
@@ -135,9 +140,9 @@ def make_message_id(key: str, domain: str) -> str:
 
 
 def _thread(message: EmailMessage, in_reply_to: str | None, references: Sequence[str]) -> None:
-    chain = [_msg_id(ref, "References") for ref in references]
+    chain = [msg_id(ref, "References") for ref in references]
     if in_reply_to:
-        parent = _msg_id(in_reply_to, "In-Reply-To")
+        parent = msg_id(in_reply_to, "In-Reply-To")
         message["In-Reply-To"] = parent
         if parent not in chain:
             chain.append(parent)
@@ -151,16 +156,17 @@ def _attach(message: EmailMessage, attachment: Attachment) -> None:
         raise DeliveryError(f"not a MIME type: {attachment.mime_type!r}")
     message.add_attachment(
         attachment.content, maintype=maintype, subtype=subtype,
-        filename=_one_line(attachment.filename, "attachment name"),
+        filename=one_line(attachment.filename, "attachment name"),
     )
 
 
-def _address(name: str, email: str) -> Address:
+@lru_cache(maxsize=1024)  # the sender and reply-to are the same for every message
+def mailbox(name: str, email: str) -> Address:
     """A mailbox; the domain is IDNA-encoded, the local part must be ASCII."""
-    local, at, domain = _one_line(email, "address").strip().rpartition("@")
+    local, at, domain = one_line(email, "address").strip().rpartition("@")
     if not at or not local or not local.isascii():
         raise DeliveryError(f"not a usable email address: {email!r}")
-    return Address(display_name=_one_line(name, "name"), username=local,
+    return Address(display_name=one_line(name, "name"), username=local,
                    domain=_ascii_domain(domain))
 
 
@@ -174,15 +180,15 @@ def _ascii_domain(domain: str) -> str:
     return host
 
 
-def _msg_id(value: str, what: str) -> str:
+def msg_id(value: str, what: str) -> str:
     """A message identifier as RFC 5322 §3.6.4 writes it: ``<left@right>``."""
-    text = _one_line(value, what).strip()
+    text = one_line(value, what).strip()
     if not (text.startswith("<") and text.endswith(">") and "@" in text) or " " in text:
         raise DeliveryError(f"the {what} is not a message id like <id@domain>: {value!r}")
     return text
 
 
-def _one_line(value: str, what: str) -> str:
+def one_line(value: str, what: str) -> str:
     """Refuse line breaks: in a header they would inject other headers."""
     if "\r" in value or "\n" in value:
         raise DeliveryError(f"the {what} must be on one line: {value!r}")

@@ -44,6 +44,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
 
+from relance.ledger.models import Organization
 from relance.messaging import journal, states
 from relance.messaging.build import ATTACHMENT_ERRORS, Built, build, fresh_look
 from relance.messaging.models import OutboxMessage, SendingSettings
@@ -108,8 +109,11 @@ class Sender:
                 claimed_until=self.now + LEASE)
             rows = list(OutboxMessage.objects.filter(pk__in=ids, claimed_by=self.token,
                                                      status=states.SENDING)
-                        .select_related("action__customer", "action__organization")
-                        .order_by("id"))
+                        .select_related("action__customer").order_by("id"))
+            # one organization per batch, read with the batch instead of joined to each row
+            org = Organization.objects.get(pk=self.org.pk) if rows else self.org
+            for row in rows:
+                row.action.organization = row.action.customer.organization = org
             moves = Log(self.now)
             for row in rows:
                 row.status = states.APPROVED  # what it was: the event says so
@@ -150,8 +154,8 @@ class Sender:
 
     def transmit(self, row: OutboxMessage, built: Built):
         """On the wire, then into the journal the moment the server has accepted it."""
-        receipt = self.transport.send(built.message, built.data, built.envelope_from,
-                                      built.envelope_to, built.where)
+        receipt = self.transport.send(built.data, built.envelope_from, built.envelope_to,
+                                      built.where)
         fault("acked")
         self.journal.acknowledge(row.message_id, self.now, receipt.reply)
         fault("journaled")

@@ -16,7 +16,6 @@ from __future__ import annotations
 import smtplib
 import ssl
 from dataclasses import dataclass
-from email.message import EmailMessage
 from pathlib import Path
 
 from relance.errors import DeliveryError
@@ -40,7 +39,7 @@ class FolderTransport:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
 
-    def send(self, message: EmailMessage, data: bytes, sender: str, to: list[str],
+    def send(self, data: bytes, sender: str, to: list[str],
              where: tuple[str, str, str]) -> Receipt:
         org, day, stem = where
         folder = self.folder / org / day
@@ -83,7 +82,7 @@ class SmtpTransport:
             smtp.login(c["user"], c["password"])
         return smtp
 
-    def send(self, message: EmailMessage, data: bytes, sender: str, to: list[str],
+    def send(self, data: bytes, sender: str, to: list[str],
              where: tuple[str, str, str]) -> Receipt:
         """Hand ``data`` to the server; returns its reply to the end of DATA.
 

@@ -11,8 +11,6 @@ relay), then the customer's timeline records who received it.
 
 from __future__ import annotations
 
-import email
-import email.policy
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -94,9 +92,7 @@ def _deliver(customer: Customer, as_of: date, now: datetime, data: bytes,
         data = dkim_sign(data, conf.dkim_selector, sender.rpartition("@")[2], conf.dkim_key_path)
     stem = f"{slugify(customer.ref) or customer.pk}-statement-{now:%H%M%S}"
     try:
-        message = email.message_from_bytes(data, policy=email.policy.SMTP)
-        receipt = via.send(message, data, sender, addresses,
-                           (org.slug, as_of.isoformat(), stem))
+        receipt = via.send(data, sender, addresses, (org.slug, as_of.isoformat(), stem))
     except OSError as exc:  # smtplib's errors are OSErrors too
         raise DeliveryError(str(exc) or type(exc).__name__) from exc
     finally:
