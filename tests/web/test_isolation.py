@@ -21,11 +21,12 @@ from relance.messaging.models import OutboxMessage
 from relance.web.models import ImportRun
 from relance.web.orgs import ORG_PATHS, scoped
 
-# The first segment after o/<org>/ names the kind of object its ids point to.
+# The first segment after o/<org>/ (or the first two, for settings pages) names the kind
+# of object its ids point to.
 OBJECTS = {
     "messages": OutboxMessage, "tasks": Task, "customers": ledger.Customer,
     "invoices": ledger.Invoice, "imports": ImportRun, "scenarios": "Policy",
-    "reconciliation": "BankLine",
+    "reconciliation": "BankLine", "settings/bank-formats": "BankCsvMapping",
 }
 
 
@@ -62,6 +63,9 @@ def objects_of(org) -> dict:
         "imports": ImportRun.objects.create(organization=org, kind="fec", file_name="x.txt",
                                             summary="x"),
         "scenarios": None, "reconciliation": None,
+        "settings/bank-formats": ledger.BankCsvMapping.objects.create(
+            organization=org, name=f"Banque {org.slug}", date_column="Date",
+            amount_column="Montant"),
     }
     save_policy(org, {"name": f"gentle-{org.slug}", "steps": [
         {"name": "reminder_1", "channel": "email", "offset": 5}]})
@@ -73,8 +77,13 @@ def objects_of(org) -> dict:
     return found
 
 
+def section_of(route: str) -> str:
+    parts = route.split("/")
+    return "/".join(parts[2:4]) if "/".join(parts[2:4]) in OBJECTS else parts[2]
+
+
 def kwargs_for(route: str, converters: dict, objects: dict, org_slug: str) -> dict | None:
-    section = route.split("/")[2]
+    section = section_of(route)
     values = {"org": org_slug}
     params = [n for n in converters if n != "org"]
     if not params:

@@ -1,4 +1,7 @@
-"""Import bank statements (camt.053/054, CFONB 120, OFX, MT940) and reconcile them.
+"""Import bank statements (camt.053/054, CFONB 120, OFX, MT940, CSV) and reconcile them.
+
+A CSV export is read through one of the organization's saved column mappings, named
+by ``mapping`` or recognised from the file's header (``relance.imports.bank_csv``).
 
 Each line is stored once (its key is stable across re-imports, see
 ``relance.formats.bank``); new credit lines are then matched to open invoices
@@ -14,6 +17,7 @@ from django.db import transaction
 
 from relance.core.money import to_minor
 from relance.formats.bank import BankStatement, detect_and_parse
+from relance.imports import bank_csv
 from relance.imports.report import ImportReport
 from relance.ledger.models import BankLine, Organization
 from relance.ledger.reconcile import reconcile
@@ -21,9 +25,17 @@ from relance.ledger.reconcile import reconcile
 
 @transaction.atomic
 def import_statement(org: Organization, data: bytes, name: str = "statement",
-                     known_from: date | None = None) -> ImportReport:
-    """Store the statement's lines and reconcile the new credits."""
-    statements, errors = detect_and_parse(data, name)
+                     known_from: date | None = None, mapping: str | None = None
+                     ) -> ImportReport:
+    """Store the statement's lines and reconcile the new credits.
+
+    ``mapping`` names the saved CSV mapping to read a CSV with; it is ignored for the
+    formats that describe themselves (camt, CFONB, OFX, MT940).
+    """
+    csv_mapping = None
+    if bank_csv.needs_mapping(data):
+        csv_mapping = bank_csv.choose(org, data, name, mapping).csv_mapping()
+    statements, errors = detect_and_parse(data, name, csv_mapping)
     report = ImportReport(name, rejected=list(errors))
     new_credits = []
     for statement in statements:

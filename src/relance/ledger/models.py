@@ -207,3 +207,99 @@ class BankLine(MoneyMixin, models.Model):
         unique_together = [("organization", "key")]
         indexes = [models.Index(fields=["organization", "status"])]
         ordering = ["booking_date", "id"]
+
+
+class BankCsvMapping(models.Model):
+    """How one bank's CSV export reads, saved once per organization and named.
+
+    Online banking exports CSV in its own shape (``Date;Libellé;Débit;Crédit`` in
+    Windows-1252 with ``1 234,56`` at a French bank, ``Booking date,Amount`` in UTF-8 at
+    another); the columns and conventions are described here once and every later
+    statement is read through :meth:`csv_mapping`
+    (``relance.formats.bank.csvbank.CsvMapping``). ``account`` is the IBAN of the
+    account the export is for: a CSV does not carry it, and it is part of each line's
+    identity, so it is best set before the first import and not changed after.
+    """
+
+    DELIMITERS = [(";", _("Semicolon ;")), (",", _("Comma ,")), ("\t", _("Tab")),
+                  ("|", _("Vertical bar |"))]
+    ENCODINGS = [("utf-8-sig", _("UTF-8")),
+                 ("cp1252", _("Windows-1252 (Excel, most French banks)")),
+                 ("iso-8859-15", _("ISO-8859-15 (Latin-9)")), ("cp850", _("DOS (CP850)"))]
+    DATE_FORMATS = [("%d/%m/%Y", "31/01/2026"), ("%d/%m/%y", "31/01/26"),
+                    ("%d.%m.%Y", "31.01.2026"), ("%d-%m-%Y", "31-01-2026"),
+                    ("%Y-%m-%d", "2026-01-31"), ("%Y%m%d", "20260131"),
+                    ("%m/%d/%Y", "01/31/2026")]
+    DECIMAL_SEPARATORS = [(",", _("Comma: 1 234,56")), (".", _("Point: 1,234.56"))]
+    # CsvMapping field → model column; the one list both directions of the round trip use.
+    COLUMNS = {"date": "date_column", "amount": "amount_column", "debit": "debit_column",
+               "credit": "credit_column", "label": "label_column",
+               "reference": "reference_column", "name": "name_column",
+               "value_date": "value_date_column",
+               "counterparty_iban": "counterparty_iban_column"}
+    SETTINGS = ("delimiter", "encoding", "date_format", "decimal_separator", "skip_rows",
+                "account", "currency")
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE,
+                                     related_name="bank_csv_mappings")
+    name = models.CharField(max_length=100)
+    account = models.CharField(max_length=34, blank=True,
+                               help_text=_("IBAN of the account the exports are for"))
+    date_column = models.CharField(max_length=100)
+    amount_column = models.CharField(max_length=100, blank=True)
+    debit_column = models.CharField(max_length=100, blank=True)
+    credit_column = models.CharField(max_length=100, blank=True)
+    label_column = models.CharField(max_length=100, blank=True)
+    reference_column = models.CharField(max_length=100, blank=True)
+    name_column = models.CharField(max_length=100, blank=True)
+    value_date_column = models.CharField(max_length=100, blank=True)
+    counterparty_iban_column = models.CharField(max_length=100, blank=True)
+    delimiter = models.CharField(max_length=1, choices=DELIMITERS, default=";")
+    encoding = models.CharField(max_length=20, choices=ENCODINGS, default="utf-8-sig")
+    date_format = models.CharField(max_length=20, choices=DATE_FORMATS, default="%d/%m/%Y")
+    decimal_separator = models.CharField(max_length=1, choices=DECIMAL_SEPARATORS,
+                                         default=",")
+    skip_rows = models.PositiveSmallIntegerField(
+        default=0, help_text=_("Lines above the header row (account number, period…)"))
+    currency = models.CharField(max_length=3, default="EUR")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        unique_together = [("organization", "name")]
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def csv_mapping(self):
+        """The pure ``CsvMapping`` the CSV reader takes; ``ValueError`` if incomplete."""
+        from relance.formats.bank.csvbank import CsvMapping
+
+        columns = {field: getattr(self, column) for field, column in self.COLUMNS.items()}
+        return CsvMapping(**columns, **{name: getattr(self, name) for name in self.SETTINGS})
+
+    @classmethod
+    def from_csv_mapping(cls, organization: Organization, name: str, mapping) -> BankCsvMapping:
+        """An unsaved row holding ``mapping`` (a ``CsvMapping``) under ``name``."""
+        columns = {column: getattr(mapping, field) for field, column in cls.COLUMNS.items()}
+        return cls(organization=organization, name=name, **columns,
+                   **{setting: getattr(mapping, setting) for setting in cls.SETTINGS})
+
+    def clean(self) -> None:
+        """The IBAN's check digits (ISO 13616, via python-stdnum) and a usable mapping."""
+        from django.core.exceptions import ValidationError
+        from stdnum import iban
+
+        self.account = "".join(self.account.split()).upper()
+        self.currency = self.currency.strip().upper()
+        errors = {}
+        if self.account and not iban.is_valid(self.account):
+            errors["account"] = _("This IBAN is not valid: check its digits.")
+        if not (len(self.currency) == 3 and self.currency.isascii() and self.currency.isalpha()):
+            errors["currency"] = _("A currency is a three-letter ISO code, e.g. EUR.")
+        if bool(self.amount_column) == bool(self.debit_column or self.credit_column):
+            errors["amount_column"] = _(
+                "Give either the amount column or the debit and credit columns.")
+        if errors:
+            raise ValidationError(errors)

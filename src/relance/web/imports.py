@@ -1,23 +1,48 @@
-"""Upload a file (FEC, CSV, Factur-X, bank statement) and read its row report."""
+"""Upload a file (FEC, CSV, Factur-X, bank statement) and read its row report.
+
+A bank statement exported as CSV is read through one of the organization's saved
+formats (Settings → Bank CSV formats): the one chosen in the form, else the one whose
+columns the file's header holds.
+"""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages as flash
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from relance.errors import FormatError, RelanceError
+from relance.imports.bank_csv import CsvMappingNeeded, mappings_of
 from relance.web import figures, reconciliation
 from relance.web.forms import ImportForm
 from relance.web.models import ImportRun
 from relance.web.orgs import get_for_org, org_view, today_of
 
 
-def _importer(kind: str):
+class UploadForm(ImportForm):
+    """The import form, with the choice of saved bank CSV format when there are some."""
+
+    mapping = forms.ChoiceField(label=gettext_lazy("Bank CSV format"), required=False,
+                                help_text=gettext_lazy("Only for a bank statement in CSV."))
+
+    def __init__(self, *args, org, **kwargs):
+        super().__init__(*args, **kwargs)
+        names = [row.name for row in mappings_of(org)]
+        if not names:
+            del self.fields["mapping"]
+            return
+        self.fields["mapping"].choices = [("", _("Recognised from the file's columns"))] + [
+            (name, name) for name in names]
+        self.order_fields(["kind", "mapping", "file"])
+
+
+def _importer(kind: str, mapping: str | None = None):
     """The import service for a kind of file: ``(org, data, name, day) -> ImportReport``."""
-    from relance.imports import csv_files, einvoice, fec
+    from relance.imports import bank, csv_files, einvoice, fec
 
     importers = {
         "fec": lambda org, data, name, day: fec.import_fec(org, data, name, known_from=day),
@@ -28,8 +53,25 @@ def _importer(kind: str):
             org, data, name, known_from=day),
     }
     if kind == "bank":
-        return reconciliation.import_statement
+        return lambda org, data, name, day: bank.import_statement(
+            org, data, name, known_from=day, mapping=mapping)
     return importers[kind]
+
+
+def mapping_message(exc: CsvMappingNeeded) -> str:
+    """Why no saved format reads the CSV, in the reader's language."""
+    if exc.fitting:
+        return _("Several bank CSV formats fit this file (%(names)s): choose one.") % {
+            "names": ", ".join(exc.fitting)}
+    if not exc.missing:
+        return _("This file is not a camt.053, CFONB 120, OFX or MT940 statement, and a CSV "
+                 "statement is read through a bank CSV format: define one in Settings → "
+                 "Bank CSV formats.")
+    lacks = "; ".join(_("%(columns)s for “%(name)s”") % {
+        "name": name, "columns": ", ".join(columns)} for name, columns in exc.missing.items())
+    return _("No bank CSV format fits this file, whose columns are %(header)s. Missing "
+             "columns: %(lacks)s. Correct a format or define one in Settings → Bank CSV "
+             "formats.") % {"header": "; ".join(exc.header) or "–", "lacks": lacks}
 
 
 def record(org, kind: str, name: str, report, user) -> ImportRun:
@@ -43,14 +85,18 @@ def record(org, kind: str, name: str, report, user) -> ImportRun:
 
 @org_view(role="viewer", write="admin")
 def imports(request: HttpRequest, org) -> HttpResponse:
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = UploadForm(request.POST or None, request.FILES or None, org=org)
     if request.method == "POST" and form.is_valid():
         upload, kind = form.cleaned_data["file"], form.cleaned_data["kind"]
         if kind == "bank" and not reconciliation.available():
             form.add_error("kind", _("Bank statements cannot be imported in this version yet."))
         else:
             try:
-                report = _importer(kind)(org, upload.read(), upload.name, today_of(org))
+                report = _importer(kind, form.cleaned_data.get("mapping") or None)(
+                    org, upload.read(), upload.name, today_of(org))
+            except CsvMappingNeeded as exc:
+                form.add_error("mapping" if "mapping" in form.fields else "file",
+                               mapping_message(exc))
             except FormatError as exc:
                 form.add_error("file", _("This file cannot be read: %(reason)s")
                                % {"reason": exc})
@@ -63,7 +109,7 @@ def imports(request: HttpRequest, org) -> HttpResponse:
                 return redirect("web:import_run", org=org.slug, pk=run.pk)
     return render(request, "web/imports.html", {
         "form": form, "runs": ImportRun.objects.filter(organization=org)[:30],
-        "bank": reconciliation.available(),
+        "bank": reconciliation.available(), "formats": "mapping" in form.fields,
         "to_review": reconciliation.queue(org).count() if reconciliation.available() else 0},
         status=400 if form.errors else 200)
 

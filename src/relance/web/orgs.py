@@ -88,6 +88,6 @@ ORG_PATHS = {
     "Dispute": "invoice__organization", "TimelineEntry": "customer__organization",
     "StepRecord": "invoice__organization", "Allocation": "invoice__organization",
     "OutboxMessage": "organization", "TemplateOverride": "organization",
-    "ImportRun": "organization", "BankLine": "organization",
+    "ImportRun": "organization", "BankLine": "organization", "BankCsvMapping": "organization",
     "MessageEvent": "message__organization",
 }

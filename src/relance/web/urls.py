@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from relance.web import (
     accounts,
+    bank_mappings,
     customers,
     imports,
     invoices,
@@ -65,6 +66,11 @@ org_urls = [
     path("settings/", organization.settings_page, name="settings"),
     path("settings/smtp-test/", organization.smtp_test, name="smtp_test"),
     path("settings/rates/", rates.rates_page, name="rates"),
+    path("settings/bank-formats/", bank_mappings.mapping_list, name="bank_mappings"),
+    path("settings/bank-formats/new/", bank_mappings.mapping_edit, name="bank_mapping_new"),
+    path("settings/bank-formats/<int:pk>/", bank_mappings.mapping_edit, name="bank_mapping"),
+    path("settings/bank-formats/<int:pk>/delete/", bank_mappings.mapping_delete,
+         name="bank_mapping_delete"),
 ]
 
 urlpatterns = [

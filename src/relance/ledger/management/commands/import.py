@@ -1,11 +1,17 @@
-"""``relance import KIND FILE…`` or ``relance import --watch DIR``."""
+"""``relance import KIND FILE… [--mapping NAME]`` or ``relance import --watch DIR``.
+
+A bank statement exported as CSV is read through a saved column mapping
+(``relance bank-mapping``): the one ``--mapping`` names, else the only one whose
+columns the file's header holds.
+"""
 
 import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from relance.errors import FormatError
+from relance.errors import FormatError, NotFound
+from relance.imports.bank_csv import mapping_named
 from relance.imports.folder import IMPORTERS, run_import, watch_once
 from relance.ledger.management.commands._common import ensure_database, organization, parse_day
 
@@ -13,13 +19,17 @@ from relance.ledger.management.commands._common import ensure_database, organiza
 class Command(BaseCommand):
     help = ("Import files: fec, contacts (customers and contacts CSV), invoices (CSV), "
             "einvoice (Factur-X/ZUGFeRD PDF or XML, UBL) or bank (camt.053/054, CFONB 120, "
-            "OFX, MT940); or watch a folder and import whatever is dropped in it.")
+            "OFX, MT940, or CSV through a saved column mapping); or watch a folder and "
+            "import whatever is dropped in it.")
 
     def add_arguments(self, parser):
         parser.add_argument("kind", nargs="?", choices=sorted(IMPORTERS))
         parser.add_argument("files", nargs="*", type=Path)
         parser.add_argument("--org")
         parser.add_argument("--date", help="the day the data becomes known (default: today)")
+        parser.add_argument("--mapping", metavar="NAME",
+                            help="bank CSV: the saved column mapping to read it with "
+                                 "(default: the one whose columns the file holds)")
         parser.add_argument("--verbose-rows", action="store_true", help="list every row")
         parser.add_argument("--watch", type=Path, metavar="DIR",
                             help="import every file dropped in DIR (kind found from content)")
@@ -35,12 +45,14 @@ class Command(BaseCommand):
         if not o["kind"] or not o["files"]:
             raise CommandError("say what to import: relance import KIND FILE… or --watch DIR")
         day = parse_day(o["date"], org)
+        if o["mapping"]:
+            self.check_mapping(org, o)
         failed = False
         for path in o["files"]:
             if not path.is_file():
                 raise CommandError(f"{path}: no such file")
             try:
-                report = run_import(o["kind"], org, path, day)
+                report = run_import(o["kind"], org, path, day, mapping=o["mapping"])
             except FormatError as exc:
                 self.stderr.write(f"{path}: rejected, nothing imported: {exc}")
                 failed = True
@@ -51,6 +63,15 @@ class Command(BaseCommand):
                     self.stdout.write(f"  line {line}: {kind} {ref} {outcome}")
         if failed:
             raise CommandError("some files were rejected")
+
+    def check_mapping(self, org, o) -> None:
+        if o["kind"] != "bank":
+            raise CommandError("--mapping is for bank statements: relance import bank FILE "
+                               "--mapping NAME")
+        try:
+            o["mapping"] = mapping_named(org, o["mapping"]).name
+        except NotFound as exc:
+            raise CommandError(f"{exc}; list them with: relance bank-mapping list") from None
 
     def watch(self, org, folder: Path, o) -> None:
         if not folder.is_dir():
