@@ -42,12 +42,18 @@ def free_port() -> int:
 
 
 def sink(port: int, ready) -> None:
-    """An SMTP server that accepts and discards every message."""
+    """An SMTP server that accepts and discards every message and, like the relays
+    Relance talks to in production, offers PIPELINING (``smtplib`` does not use it)."""
     import asyncio
 
     from aiosmtpd.controller import Controller
 
     class Discard:
+        async def handle_EHLO(self, server, session, envelope, hostname, responses):
+            # offered like Postfix, Exim or Exchange do; aiosmtpd alone does not
+            session.host_name = hostname
+            return [*responses[:-1], "250-PIPELINING", responses[-1]]
+
         async def handle_DATA(self, server, session, envelope):
             return "250 2.0.0 accepted"
 

@@ -54,10 +54,11 @@ def book(org, tmp_path) -> Organization:
     return org
 
 
-@pytest.fixture
-def smtp(settings, book):
-    """The sink, with the organization sending to it at any hour, any day."""
-    sink = Sink()
+@pytest.fixture(params=["pipelining", "stepwise"])
+def smtp(request, settings, book):
+    """The sink, with the organization sending to it at any hour, any day; each test runs
+    against a server offering PIPELINING and against one that does not."""
+    sink = Sink(pipelining=request.param == "pipelining")
     with Server(sink) as server:
         settings.RELANCE_SMTP = {"host": "127.0.0.1", "port": server.port, "user": "",
                                  "password": "", "tls": "none", "timeout": 10}

@@ -3,6 +3,8 @@
 ``Sink.script`` lets a test make the server answer like a real one under trouble: a
 temporary ``451`` to DATA, a ``550`` to one recipient. ``on_mail`` runs at each MAIL
 FROM with the number of messages already accepted (the crash test kills there).
+``Sink(pipelining=True)`` offers ``PIPELINING`` (RFC 2920) like Postfix; aiosmtpd alone
+does not, so both ways of talking to a server are exercised.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from aiosmtpd.controller import Controller
 
 
 class Sink:
-    def __init__(self) -> None:
+    def __init__(self, pipelining: bool = False) -> None:
+        self.pipelining = pipelining
         self.messages: list[email.message.EmailMessage] = []
         self.envelopes: list[tuple[str, list[str]]] = []
         self.refuse: dict[str, str] = {}  # recipient → reply
@@ -26,10 +29,18 @@ class Sink:
         self.connections: set[tuple] = set()  # the client address of each SMTP session
         self.lock = threading.Lock()
 
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        session.host_name = hostname
+        if self.pipelining:
+            responses.insert(-1, "250-PIPELINING")
+        return responses
+
     async def handle_MAIL(self, server, session, envelope, address, options):
         self.connections.add(session.peer)
         if self.on_mail is not None:
             self.on_mail(len(self.messages))
+        if address in self.refuse:
+            return self.refuse[address]
         envelope.mail_from = address
         return "250 OK"
 

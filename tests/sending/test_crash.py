@@ -50,7 +50,7 @@ def test_a_killed_sender_restarted_delivers_each_message_exactly_once(
         approved, tmp_path, fault, kill_after):
     data = tmp_path / "data"
     shutil.copytree(approved, data)
-    sink = Sink()
+    sink = Sink(pipelining=True)  # as production relays; the window test below is stepwise
     with Server(sink) as server:
         crash_then_restart(data, sink, server, fault, kill_after)
     received = sink.ids()

@@ -33,6 +33,7 @@ import os
 import signal
 import smtplib
 import socket
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -69,6 +70,23 @@ class Outcome:
     failures: list[str] = field(default_factory=list)
 
 
+class NotTried(Exception):
+    """A message left untried behind one the server could not be reached for."""
+
+    def __init__(self, failure: Failure) -> None:
+        super().__init__(failure.reason)
+        self.failure = failure
+
+
+@dataclass
+class Flight:
+    """A claimed batch on its way: its moves, and each message handed to the wire."""
+
+    rows: list[OutboxMessage]
+    moves: Log
+    sends: list[tuple[OutboxMessage, Built, Future]] = field(default_factory=list)
+
+
 class Sender:
     """Delivers one organization's due messages through one transport."""
 
@@ -82,19 +100,42 @@ class Sender:
         self.journal = journal.Journal(self.journal_dir, self.token,
                                        sync_each=os.environ.get("RELANCE_SEND_FSYNC") == "1")
         self.outcome = Outcome()
+        self.stop: Failure | None = None  # set when the server cannot be reached
+        self.in_flight = 0
+        # Held by the wire thread while a message is inside the one unclosable window
+        # (from its content leaving to its journal line): a crash injected on this
+        # thread waits for it, so the test of each named point hits that point only.
+        self.on_the_wire = threading.Lock()
 
     def run(self, limit: int | None = None) -> Outcome:
+        """Claim, check and build batch after batch while the previous one is on the wire.
+
+        One thread talks to the server; this one claims the next batch and builds its
+        messages meanwhile, then records the previous batch once all its messages are
+        settled. At most two batches are claimed and unrecorded at a time.
+        """
         recover(self.journal_dir, self.now)
         try:
-            while limit is None or len(self.outcome.delivered) < limit:
-                batch = self.claim()
-                if not batch:
-                    break
-                self.deliver(batch)
+            with ThreadPoolExecutor(max_workers=1) as wire:
+                previous = None
+                while self.stop is None and (limit is None or self.counted() < limit):
+                    batch = self.claim()
+                    if not batch:
+                        break
+                    current = self.dispatch(batch, wire)
+                    if previous is not None:
+                        self.land(previous)
+                    previous = current
+                if previous is not None:
+                    self.land(previous)
         finally:
             self.transport.close()
         self.journal.close()  # reached only when every acknowledgement is recorded
         return self.outcome
+
+    def counted(self) -> int:
+        """Messages delivered, and those on their way (for ``limit``)."""
+        return len(self.outcome.delivered) + self.in_flight
 
     def due(self):
         return (OutboxMessage.objects.filter(organization=self.org, status=states.APPROVED)
@@ -119,31 +160,31 @@ class Sender:
                 row.status = states.APPROVED  # what it was: the event says so
                 moves.move(row, states.SENDING, f"claimed by {self.token}", self.now.date())
             moves.flush()
-        fault("claimed")
+        fault("claimed", self.on_the_wire)
         return rows
 
-    def deliver(self, batch: list[OutboxMessage]) -> None:
-        """Send a claimed batch: the next message is built while the last is on the wire."""
-        moves = Log(self.now)
-        ready = fresh_look(batch, moves, self.day)
-        stop: Failure | None = None
-        pending = None
-        with ThreadPoolExecutor(max_workers=1) as wire:
-            for row in (r for r in batch if r.pk in ready):
-                built = None if stop else self.built(row, moves)
-                if pending is not None:
-                    stop, pending = self.settle(*pending, moves) or stop, None
-                if built is None and stop is None:
-                    continue  # could not be built: already failed with the reason
-                if stop is not None:  # the server is unreachable: do not try every message
-                    self.postpone(row, stop, moves, attempt=False)
-                    continue
-                self.throttle()
-                row.attempts += 1
-                pending = (row, built, wire.submit(self.transmit, row, built))
-            if pending is not None:
-                self.settle(*pending, moves)
-        self.record(batch, moves)
+    def dispatch(self, batch: list[OutboxMessage], wire: ThreadPoolExecutor) -> Flight:
+        """Look again at a claimed batch and hand each message still due to the wire."""
+        flight = Flight(batch, Log(self.now))
+        ready = fresh_look(batch, flight.moves, self.day)
+        for row in (r for r in batch if r.pk in ready):
+            if self.stop is not None:  # the server is unreachable: do not try every message
+                self.postpone(row, self.stop, flight.moves, attempt=False)
+                continue
+            built = self.built(row, flight.moves)
+            if built is None:
+                continue  # could not be built: already failed with the reason
+            self.throttle()
+            flight.sends.append((row, built, wire.submit(self.transmit, row, built)))
+        self.in_flight += len(flight.sends)
+        return flight
+
+    def land(self, flight: Flight) -> None:
+        """Wait for a batch's messages, then record every outcome in one transaction."""
+        for row, built, sent in flight.sends:
+            self.settle(row, built, sent, flight.moves)
+        self.in_flight -= len(flight.sends)
+        self.record(flight.rows, flight.moves)
 
     def built(self, row: OutboxMessage, moves: Log) -> Built | None:
         try:
@@ -153,27 +194,43 @@ class Sender:
             return None
 
     def transmit(self, row: OutboxMessage, built: Built):
-        """On the wire, then into the journal the moment the server has accepted it."""
-        receipt = self.transport.send(built.data, built.envelope_from, built.envelope_to,
-                                      built.where)
-        fault("acked")
-        self.journal.acknowledge(row.message_id, self.now, receipt.reply)
+        """On the wire, then into the journal the moment the server has accepted it.
+
+        Runs on the wire thread; once the server cannot be reached, the messages queued
+        behind are not tried (``NotTried``) and the run claims no more.
+        """
+        if self.stop is not None:
+            raise NotTried(self.stop)
+        with self.on_the_wire:
+            try:
+                receipt = self.transport.send(built.data, built.envelope_from,
+                                              built.envelope_to, built.where)
+            except Exception as exc:
+                if _connection_lost(exc):
+                    self.stop = classify(exc)
+                raise
+            fault("acked")
+            self.journal.acknowledge(row.message_id, self.now, receipt.reply)
         fault("journaled")
         return receipt
 
-    def settle(self, row: OutboxMessage, built: Built, sent: Future, moves: Log) -> Failure | None:
-        """Record one message's outcome; returns the failure when the server is gone."""
+    def settle(self, row: OutboxMessage, built: Built, sent: Future, moves: Log) -> None:
+        """Record one message's outcome on its row and in the batch's moves."""
         try:
             receipt = sent.result()
+        except NotTried as skipped:
+            self.postpone(row, skipped.failure, moves, attempt=False)
+            return
         except Exception as exc:  # noqa: BLE001 – sorted into temporary/permanent below
+            row.attempts += 1
             failure = classify(exc)
             if failure.permanent:
                 self.fail(row, failure, moves)
-                return None
-            self.postpone(row, failure, moves)
-            return failure if _connection_lost(exc) else None
+            else:
+                self.postpone(row, failure, moves)
+            return
+        row.attempts += 1
         self.acknowledged(row, built, receipt, moves)
-        return None
 
     def acknowledged(self, row, built: Built, receipt, moves: Log) -> None:
         target = states.WRITTEN if self.transport.name == "folder" else states.SENT
@@ -203,11 +260,13 @@ class Sender:
                                      f"{row.action.day}: {failure.reason}")
 
     def record(self, rows: list[OutboxMessage], moves: Log) -> None:
+        # The journal is not emptied here: the next batch's acknowledgements may already
+        # be in it. Its lines for recorded messages are harmless (recovery only reads it
+        # for messages still ``sending``); it goes when the run ends.
         with transaction.atomic():
             save_outcomes(rows)
             moves.flush()
-        self.journal.reset()
-        fault("recorded")
+        fault("recorded", self.on_the_wire)
 
     def throttle(self) -> None:
         if self.transport.name != "smtp":
@@ -335,17 +394,21 @@ def _alive(pid: int) -> bool:
         return True
 
 
-def fault(point: str) -> None:
+def fault(point: str, outside: threading.Lock | None = None) -> None:
     """Crash on purpose at a named point of the protocol (crash tests only).
 
     ``RELANCE_SEND_FAULT=point:n`` kills this process with SIGKILL the n-th time it
-    passes ``point`` (claimed, acked, journaled, recorded); inert when unset.
+    passes ``point`` (claimed, acked, journaled, recorded); inert when unset. With
+    ``outside``, the kill waits until the wire thread is out of the unclosable window,
+    so that a point of the main thread is tested, not that window (tested at ``acked``).
     """
     spec = os.environ.get("RELANCE_SEND_FAULT")
     if not spec or not spec.startswith(point + ":"):
         return
     _FAULTS[point] = _FAULTS.get(point, 0) + 1
     if _FAULTS[point] >= int(spec.split(":")[1]):
+        if outside is not None:
+            outside.acquire()
         os.kill(os.getpid(), signal.SIGKILL)
 
 
