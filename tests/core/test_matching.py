@@ -288,3 +288,123 @@ def test_quoted_numbers_follow_the_ledger_whole_token_rule(number, before, after
     text = before + (number.lower() if insert else "") + after
     item = OpenItem(number, "C1", "Client", "EUR", date(2026, 1, 31), D("10"))
     assert (item in BookIndex([item]).mentioned(text)) == mentions(text, number)
+
+
+# -- the decision taken without explaining it ----------------------------------------
+#
+# ``Matcher.match`` decides on the evidence that needs no text and scores the payer's
+# name only when it could change the decision; ``Matcher.explain`` weighs and explains
+# every candidate first. Both must say the same, to the exponent of every amount.
+
+def same_result(fast, full):
+    assert (fast.decision, fast.allocations, fast.unallocated, fast.write_off) == (
+        full.decision, full.allocations, full.unallocated, full.write_off)
+    assert [str(a) for _, a in fast.allocations] == [str(a) for _, a in full.allocations]
+    assert (str(fast.unallocated), str(fast.write_off)) == (
+        str(full.unallocated), str(full.write_off))
+    assert fast == full  # candidates and reasons too, once read
+
+
+NAMES = ["Atelier Nord SARL", "Atelier du Nord", "Garage du Sud SAS", "Société Bréguet S.A."]
+PAYERS = ["ATELIER NORD", "ATELIER DU NORD SAS", "GARAGE SUD", "ETS BREGUET", "M DUPONT", ""]
+invoice_numbers = st.one_of(st.from_regex(r"F-2026-0[0-9]{2}", fullmatch=True),
+                            st.from_regex(r"FA[0-9]{3}", fullmatch=True),
+                            st.from_regex(r"[0-9]{2}/[A-Z]", fullmatch=True))
+balances = st.sampled_from([D("100.00"), D("250.00"), D("480.00"), D("500"), D("731.15"),
+                            D("1200.00"), D("99.99"), D("150")]) | amounts
+
+
+@st.composite
+def statements(draw):
+    numbers = draw(st.lists(invoice_numbers, min_size=1, max_size=9, unique_by=str.upper))
+    customers = {f"C{k}": draw(st.sampled_from(NAMES)) for k in range(1, 5)}
+    items = [OpenItem(number, ref, customers[ref], currency,
+                      date(2026, 1, 1 + draw(st.integers(0, 27))), draw(balances))
+             for number in numbers
+             for ref in [draw(st.sampled_from(sorted(customers)))]
+             for currency in [draw(st.sampled_from(["EUR", "EUR", "USD"]))]]
+    ibans = {IBAN_NORD: "C1", IBAN_SUD: draw(st.sampled_from(["C1", "C2", "C3"]))}
+    lines = []
+    for _ in range(draw(st.integers(1, 4))):
+        picked = draw(st.lists(st.sampled_from(items), max_size=3))
+        total = sum((item.balance for item in picked), D(0))
+        amount = draw(st.sampled_from([total, total - D("2.50"), total + D("10"), D("0")])
+                      | amounts) if picked else draw(amounts)
+        quoted = draw(st.lists(st.sampled_from(picked), max_size=2)) if picked else []
+        words = [item.invoice_number for item in quoted]
+        if quoted and draw(st.booleans()):
+            words.append(iso11649.format(rf_reference(quoted[0].invoice_number)))
+        lines.append(credit(str(amount if amount > 0 else D("0.01")), " ".join(words),
+                            draw(st.sampled_from(PAYERS)),
+                            draw(st.sampled_from(["", IBAN_NORD, IBAN_SUD])),
+                            draw(st.sampled_from(["EUR", "USD"]))))
+    tolerance = draw(st.sampled_from([Tolerance(), Tolerance(D("0"), D("0")),
+                                      Tolerance(D("20.00"), D("0.05"))]))
+    pattern = draw(st.sampled_from([None, r"REF-(?P<number>F\d{7})"]))
+    return items, ibans, lines, tolerance, pattern
+
+
+@settings(max_examples=400, deadline=None)
+@given(statements())
+def test_the_decision_without_explanation_is_the_explained_one(statement):
+    items, ibans, lines, tolerance, pattern = statement
+    matcher = Matcher(items, ibans, tolerance=tolerance, reference_pattern=pattern)
+    for line in lines:
+        same_result(matcher.match(line), matcher.explain(line))
+    for fast, full in zip(matcher.match_all(lines), matcher.match_all(lines, explained=True),
+                          strict=True):
+        same_result(fast, full)
+
+
+def test_the_explanation_is_computed_when_first_read(monkeypatch):
+    matcher = Matcher(NORD_AND_SUD, IBANS)
+    explained = []
+    explain = matcher.explain
+    monkeypatch.setattr(matcher, "explain", lambda line: explained.append(line) or explain(line))
+    line = credit("1200.00", "VIR SEPA FACTURE F-2026-012", "ATELIER NORD", IBAN_NORD)
+    result = matcher.match(line)
+    assert result.decision == "auto" and explained == []  # decided, nothing explained
+    assert result.allocations == (("F-2026-012", D("1200.00")),)
+    assert result.reasons == ("rapprochement sûr : F-2026-012",)
+    assert "IBAN connu du client" in result.candidates[0].reasons
+    assert explained == [line]  # once, for both
+    assert result == matcher.explain(line)
+
+
+def test_the_payers_name_is_scored_only_when_it_can_change_the_decision(monkeypatch):
+    from relance.core.matching import engine
+
+    scored = []
+    monkeypatch.setattr(engine.fuzz, "token_set_ratio",
+                        lambda *args, **kwargs: scored.append(args) or 100.0)
+    matcher = Matcher(NORD_AND_SUD, IBANS)
+    # quoted and paid in full: 80 points without the name, no rival can reach 65
+    assert matcher.match(credit("480.00", "FACT F-2026-015", "ATELIER NORD")).decision == "auto"
+    # quoted but paid in part: only a close name makes the candidate strong
+    assert matcher.match(credit("100.00", "FACT F-2026-015", "ATELIER NORD")).decision == "auto"
+    assert len(scored) == 1
+
+
+def test_a_quoted_invoice_paid_from_another_customers_account_goes_to_review():
+    items = book("""
+    F-1 | C1 | Atelier Nord  | EUR | 2026-03-31 | 500.00
+    F-2 | C2 | Garage du Sud | EUR | 2026-03-31 | 500.00
+    """)
+    matcher = Matcher(items, {IBAN_SUD: "C2"})
+    # F-1 is quoted and paid (80 points), but the account and the name are Garage du
+    # Sud's, whose invoice of the same amount scores 75: too close to choose
+    line = credit("500.00", "FACT F-1", "GARAGE DU SUD", IBAN_SUD)
+    result = matcher.match(line)
+    assert result.decision == "review"
+    assert [(c.invoices, c.score) for c in result.candidates] == [(("F-1",), 80),
+                                                                  (("F-2",), 75)]
+    same_result(result, matcher.explain(line))
+
+
+def test_a_statement_line_sent_to_review_keeps_its_explanation():
+    items = book("F-70 | C1 | Atelier Nord | EUR | 2026-03-31 | 90.00")
+    first, second = Matcher(items).match_all(
+        [credit("90.00", "F-70", "ATELIER NORD"), credit("90.00", "F-70", "ATELIER NORD")])
+    assert second.reasons[0] == "déjà rapprochée par une ligne précédente : F-70 ; à vérifier"
+    assert second.reasons[1:] == first.reasons
+    assert second.candidates == first.candidates

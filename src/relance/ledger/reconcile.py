@@ -45,7 +45,8 @@ def reconcile(org: Organization, lines: Iterable[BankLine]) -> dict[str, int]:
     lines = list(lines)
     if not lines:
         return counts
-    results = matcher_for(org).match_all(line_view(line) for line in lines)
+    # every line's candidates and reasons are stored: explain them while matching
+    results = matcher_for(org).match_all((line_view(line) for line in lines), explained=True)
     for line, result in zip(lines, results, strict=True):
         counts[apply_result(line, result)] += 1
     return counts

@@ -60,52 +60,81 @@ def money(amount: Decimal, currency: str) -> str:
     return f"{amount.quantize(quantum(currency))} {currency}"
 
 
+class Weight(NamedTuple):
+    """The evidence of a candidate that does not need the payer's name: the points of
+    reference, amount and IBAN, whether they alone make it strong, and whether the
+    payer quoted all its invoices (then a close name makes it strong too)."""
+
+    points: int
+    strong: bool
+    quoted: bool
+
+
+def weigh(group: Sequence[OpenItem], total: Decimal, facts: LineFacts,
+          tolerance: Tolerance) -> Weight:
+    """The name-free part of :func:`assess`, in integers and no text: enough to take
+    most decisions without scoring a name (see ``decide.decide_on_bounds``)."""
+    quoted = facts.quoted
+    some = sum([item.invoice_number in quoted for item in group]) if quoted else 0
+    has_reference = some == len(group)
+    amount_points = _amount_points(len(group), total, facts, tolerance)
+    iban_points = KNOWN_IBAN if facts.iban_customer == group[0].customer_ref else 0
+    points = ((REFERENCE if has_reference else PARTIAL_REFERENCE) if some else 0) \
+        + amount_points + iban_points
+    return Weight(points, bool(has_reference and (amount_points or iban_points)
+                               or amount_points and iban_points), has_reference)
+
+
+def _amount_points(size: int, total: Decimal, facts: LineFacts, tolerance: Tolerance) -> int:
+    if facts.amount == total:
+        return ONE_BALANCE if size == 1 else SUM_OF_BALANCES
+    return WITHIN_TOLERANCE if tolerance.accepts(total - facts.amount, total) else 0
+
+
 def assess(group: Sequence[OpenItem], facts: LineFacts, tolerance: Tolerance,
            name_score: Callable[[str], float], threshold: float) -> Scored:
-    """Weigh the evidence that ``facts`` pays exactly the invoices of ``group``."""
+    """Weigh the evidence that ``facts`` pays exactly the invoices of ``group``, with the
+    reasons a collector reads."""
     customer = group[0].customer_ref
     total = sum((item.balance for item in group), ZERO)
     reasons = [facts.quoted[item.invoice_number] for item in group
                if item.invoice_number in facts.quoted] if facts.quoted else []
-    has_reference = len(reasons) == len(group)
-    points = (REFERENCE if has_reference else PARTIAL_REFERENCE) if reasons else 0
-    amount_points, amount_reason = _amount(len(group), total, facts, tolerance)
-    iban_points, iban_reason = _iban(customer, facts)
+    weight = weigh(group, total, facts, tolerance)
     name = name_score(customer) if facts.payer else 0.0
     name_points = CLOSE_NAME if name >= threshold else 0
     if name_points:
         reasons.append(f"nom du payeur proche de « {group[0].customer_name} » ({name:.0f})")
+    amount_reason = _amount(len(group), total, facts, tolerance)
     if amount_reason:
         reasons.append(amount_reason)
+    iban_reason = _iban(customer, facts)
     if iban_reason:
         reasons.append(iban_reason)
-    strong = bool(has_reference and (amount_points or iban_points or name_points)
-                  or amount_points and iban_points)
-    score = min(100, points + amount_points + iban_points + name_points)
+    strong = weight.strong or weight.quoted and bool(name_points)
+    score = min(100, weight.points + name_points)
     candidate = Candidate(tuple([item.invoice_number for item in group]), score,
                           tuple(reasons), facts.amount - total, customer)
     return Scored(candidate, strong, tuple(group))
 
 
-def _amount(size: int, total: Decimal, facts: LineFacts, tolerance: Tolerance,
-            ) -> tuple[int, str]:
+def _amount(size: int, total: Decimal, facts: LineFacts, tolerance: Tolerance) -> str:
     if facts.amount == total:
         if size == 1:
-            return ONE_BALANCE, "montant égal au solde"
-        return SUM_OF_BALANCES, f"montant égal à la somme des soldes de {size} factures"
+            return "montant égal au solde"
+        return f"montant égal à la somme des soldes de {size} factures"
     shortfall = total - facts.amount
     if tolerance.accepts(shortfall, total):
-        return WITHIN_TOLERANCE, (f"écart de {money(shortfall, facts.currency)} "
-                                  "dans la tolérance (frais bancaires)")
-    return 0, ""
+        return (f"écart de {money(shortfall, facts.currency)} "
+                "dans la tolérance (frais bancaires)")
+    return ""
 
 
-def _iban(customer: str, facts: LineFacts) -> tuple[int, str]:
+def _iban(customer: str, facts: LineFacts) -> str:
     if facts.iban_customer is None:
-        return 0, ""
+        return ""
     if facts.iban_customer == customer:
-        return KNOWN_IBAN, "IBAN connu du client"
-    return 0, f"IBAN connu d'un autre client ({facts.iban_customer})"
+        return "IBAN connu du client"
+    return f"IBAN connu d'un autre client ({facts.iban_customer})"
 
 
 def amount_fits(total: Decimal, facts: LineFacts, tolerance: Tolerance) -> bool:

@@ -16,9 +16,9 @@ from collections.abc import Callable, Hashable, Iterable, Mapping
 from decimal import Decimal
 from functools import cached_property
 from itertools import batched, compress, islice
-from operator import attrgetter, is_not
+from operator import attrgetter, eq, is_not, methodcaller
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from relance.core.ledger import natural_key
 from relance.core.matching.records import ZERO, OpenItem
@@ -42,10 +42,12 @@ def payment_order(item: OpenItem) -> tuple:
 
 def in_payment_order(items: Iterable[OpenItem]) -> tuple[OpenItem, ...]:
     """``items`` sorted by :func:`payment_order`; the costlier number order is computed
-    only when two invoices fall due the same day."""
-    by_due = sorted(items, key=lambda item: item.due)
-    if any(a.due == b.due for a, b in zip(by_due, by_due[1:], strict=False)):
-        by_due.sort(key=payment_order)
+    only for the invoices falling due the same day as another."""
+    by_due = sorted(items, key=_DUE)
+    dues = list(map(_DUE, by_due))
+    tied = set(compress(dues, map(eq, dues, dues[1:])))
+    if tied:  # (due,) and (due, number order) never meet: a due is tied or it is not
+        by_due.sort(key=lambda item: payment_order(item) if item.due in tied else (item.due,))
     return tuple(by_due)
 
 
@@ -60,12 +62,38 @@ HUNDRED = Decimal(100)
 _NUMBER = attrgetter("invoice_number")
 _BALANCE = attrgetter("balance")
 _CUSTOMER = attrgetter("customer_ref")
+_CURRENCY = attrgetter("currency")
+_DUE = attrgetter("due")
 _NINES = re.compile(r"9+")
 #: letters and digits to "9": "F-2026-012" has the shape "9-9999-999"
 _SHAPE = str.maketrans(dict.fromkeys(string.ascii_letters + string.digits, "9"))
 #: the first word of a number of several words, one number a line
 _FIRST_OF_SEVERAL = re.compile(
     r"^[^0-9A-Za-z\n]*([0-9A-Za-z]+)[^0-9A-Za-z\n]+[0-9A-Za-z]", re.MULTILINE)
+
+
+#: Above this many distinct first runs, an alternation of them costs more than the
+#: word-by-word walk of :meth:`BookIndex.mentioned`.
+MAX_CHAIN_FIRSTS = 64
+
+
+def _chain_pattern(first_runs: set[str], max_runs: int) -> re.Pattern[str] | None:
+    """A pattern matching, without consuming it, every place of an upper-case text
+    where a whole run that starts some number begins; group ``k`` ends where the
+    ``k``-th following run ends (``-1`` when there is none), so that
+    ``text[start:end(k)]`` are exactly the pieces :meth:`BookIndex.mentioned` tries.
+
+    >>> _chain_pattern({"F"}, 3).pattern
+    '(?<![0-9A-Z])(?=(?:F)([^0-9A-Z]+[0-9A-Z]+)(?:([^0-9A-Z]+[0-9A-Z]+))?)'
+    """
+    if not first_runs or len(first_runs) > MAX_CHAIN_FIRSTS or max_runs < 2:
+        return None
+    level = "[^0-9A-Z]+[0-9A-Z]+"
+    inner = ""
+    for _ in range(max_runs - 2):
+        inner = f"(?:({level}){inner})?"
+    firsts = "|".join(map(re.escape, sorted(first_runs, key=len, reverse=True)))
+    return re.compile(f"(?<![0-9A-Z])(?=(?:{firsts})({level}){inner})")
 
 
 def _owed(items: list[OpenItem]) -> list[OpenItem]:
@@ -156,8 +184,10 @@ class BookIndex:
         runs_per_shape = [len(_NINES.findall(shape)) for shape in shapes]
         self.max_runs = max([1, *runs_per_shape])
         self.single_runs = min(runs_per_shape, default=2) <= 1  # "FA2026012"
+        self._chains = _chain_pattern(self.first_runs, self.max_runs)
 
     def _number_shapes_one_by_one(self, keys: list[str]) -> None:
+        self._chains = None
         self.max_runs = 1
         # first word of every number made of several words ("F" for "F-2026-012")
         self.first_runs = set()
@@ -196,6 +226,8 @@ class BookIndex:
         if not text.isascii():  # upper-casing may move letters ("ß" -> "SS")
             return self._mentioned_in_pieces(text)
         upper = text.upper()
+        if self._chains is not None and not self.single_runs:
+            return self._chained(upper)
         words = word_runs(upper)
         get = self.by_number.get
         if self.first_runs.isdisjoint(words):  # the usual case: whole words only
@@ -208,6 +240,23 @@ class BookIndex:
             if word in self.first_runs:
                 spans = spans or word_spans(upper)
                 found += self._several_runs(upper, spans, i, get)
+        return found
+
+    def _chained(self, upper: str) -> list[OpenItem]:
+        """Numbers of several runs in the upper-case ASCII ``upper``, when no number is
+        a single run: one regular expression finds where a first run of some number
+        starts a word and where each following run ends (see :func:`_chain_pattern`),
+        so Python visits only those few places."""
+        found = []
+        get = self.by_number.get
+        longest = self.max_length
+        for match in self._chains.finditer(upper):
+            start = match.start()
+            for stop in map(match.end, range(1, self.max_runs)):
+                if stop < 0 or stop - start > longest:
+                    break
+                if (item := get(upper[start:stop])) is not None:
+                    found.append(item)
         return found
 
     def _several_runs(self, upper: str, spans: list[tuple[int, int]], i: int,
@@ -274,16 +323,24 @@ class BookIndex:
         key = (customer_ref, currency)
         cached = self._searchable.get(key)
         if cached is None:
-            items = [item for item in self.ordered(customer_ref)
-                     if item.currency.upper() == currency][:limit]
-            scale = minor_units(currency)
-            cached = (items, [int(item.balance.scaleb(scale)) for item in items])
-            self._searchable[key] = cached
+            ordered = self.ordered(customer_ref)
+            items = list(islice(compress(ordered, map(currency.__eq__, map(
+                str.upper, map(_CURRENCY, ordered)))), limit))
+            cents = map(int, map(methodcaller("scaleb", minor_units(currency)),
+                                 map(_BALANCE, items)))
+            cached = self._searchable[key] = (items, list(cents))
         return cached
+
+    def owes_in(self, customer_ref: str, currency: str) -> bool:
+        """Whether the customer has an open invoice in ``currency`` (upper case)."""
+        return currency in map(str.upper, map(_CURRENCY, self.by_customer.get(customer_ref, ())))
 
     def customer_of_iban(self, iban: str) -> str | None:
         """The customer who pays from ``iban``, when the organization recorded it."""
-        return self.ibans.get(compact(iban)) if iban else None
+        if not iban:
+            return None
+        # a known IBAN is kept compact: an IBAN found as written is compact already
+        return self.ibans.get(iban) or self.ibans.get(compact(iban))
 
     def customers_named(self, payer: str, threshold: float, limit: int = 3,
                         ) -> list[tuple[str, float]]:
@@ -294,18 +351,22 @@ class BookIndex:
         considered, from the rarest key on; the :data:`SHORTLIST` sharing the most keys
         are scored, so the cost does not grow with the book.
         """
-        postings = sorted((posting for key in name_keys(payer)
-                           if (posting := self.name_postings.get(key))), key=len)
-        # process.extract's order (best score first, then shortlist order), without
-        # its overhead of some microseconds for a handful of names
-        scored = [(ref, score) for ref in _shortlist(postings)
-                  if (score := fuzz.token_set_ratio(payer, self.normalized[ref],
-                                                    score_cutoff=threshold)) >= threshold]
-        return sorted(scored, key=_minus_score)[:limit]
+        shortlist = self._shortlist(payer)
+        # best score first, then shortlist order; one call for the whole shortlist
+        found = process.extract(payer, list(map(self.normalized.__getitem__, shortlist)),
+                                scorer=fuzz.token_set_ratio, score_cutoff=threshold,
+                                limit=limit)
+        return [(shortlist[k], score) for _, score, k in found]
 
+    def anyone_named(self, payer: str, threshold: float, currency: str) -> bool:
+        """Whether one of :meth:`customers_named` owes in ``currency``."""
+        return any(self.owes_in(ref, currency)
+                   for ref, _ in self.customers_named(payer, threshold))
 
-def _minus_score(found: tuple[str, float]) -> float:
-    return -found[1]
+    def _shortlist(self, payer: str) -> list[str]:
+        """The customers whose names are worth scoring against ``payer``'s."""
+        return _shortlist(sorted(filter(None, map(self.name_postings.get, name_keys(payer))),
+                                 key=len))
 
 
 def _shortlist(postings: list[list[str]]) -> list[str]:

@@ -7,6 +7,7 @@ of :class:`PaymentLine`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -103,7 +104,6 @@ class Candidate:
     customer_ref: str = ""
 
 
-@dataclass(frozen=True, slots=True)
 class MatchResult:
     """What to do with one bank line.
 
@@ -113,17 +113,79 @@ class MatchResult:
     then oldest due date first. ``write_off`` is the accepted shortfall (bank fees) that
     settles the last invoice with the cash; ``unallocated`` is the cash left over, a
     credit on the customer. Hence ``sum(allocations) + unallocated == amount + write_off``.
+
+    ``candidates`` and ``reasons`` explain the decision to a collector. A result from
+    :meth:`MatchResult.explained_later` computes them on first access only (most lines
+    of a statement are settled without anyone reading why), from the same evidence;
+    either way the record reads the same. Read-only by convention: a slotted class
+    rather than a frozen dataclass so that the explanation can be filled in once.
     """
 
-    line: PaymentLine
-    candidates: tuple[Candidate, ...]
-    decision: Decision
-    allocations: tuple[tuple[str, Decimal], ...]
-    unallocated: Decimal
-    reasons: tuple[str, ...]
-    write_off: Decimal = ZERO
+    __slots__ = ("_candidates", "_explain", "_reasons", "allocations", "decision", "line",
+                 "unallocated", "write_off")
+
+    def __init__(self, line: PaymentLine, candidates: tuple[Candidate, ...],
+                 decision: Decision, allocations: tuple[tuple[str, Decimal], ...],
+                 unallocated: Decimal, reasons: tuple[str, ...],
+                 write_off: Decimal = ZERO) -> None:
+        self.line, self.decision, self.allocations = line, decision, allocations
+        self.unallocated, self.write_off = unallocated, write_off
+        self._candidates, self._reasons = candidates, reasons
+        self._explain: Callable[[PaymentLine], Explanation] | None = None
+
+    @classmethod
+    def explained_later(cls, line: PaymentLine, decision: Decision,
+                        allocations: tuple[tuple[str, Decimal], ...], unallocated: Decimal,
+                        write_off: Decimal, explain: Callable[[PaymentLine], Explanation],
+                        ) -> MatchResult:
+        """A result whose candidates and reasons ``explain(line)`` gives when first read."""
+        result = cls.__new__(cls)  # one call fewer than __init__: built for every line
+        result.line, result.decision, result.allocations = line, decision, allocations
+        result.unallocated, result.write_off, result._explain = unallocated, write_off, explain
+        return result
+
+    @property
+    def candidates(self) -> tuple[Candidate, ...]:
+        """Up to five explanations, best first, each with its French reasons."""
+        if self._explain is not None:
+            self._fill()
+        return self._candidates
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        """Why this decision, in French, for the collector."""
+        if self._explain is not None:
+            self._fill()
+        return self._reasons
+
+    def _fill(self) -> None:
+        explain, self._explain = self._explain, None
+        assert explain is not None
+        self._candidates, self._reasons = explain(self.line)
 
     @property
     def allocated(self) -> Decimal:
         """Total settled on invoices (cash plus the written-off fees)."""
         return sum((amount for _, amount in self.allocations), ZERO)
+
+    def _fields(self) -> tuple:
+        return (self.line, self.candidates, self.decision, self.allocations,
+                self.unallocated, self.reasons, self.write_off)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, MatchResult):
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        names = ("line", "candidates", "decision", "allocations", "unallocated", "reasons",
+                 "write_off")
+        return "MatchResult(" + ", ".join(
+            f"{name}={value!r}" for name, value in zip(names, self._fields(), strict=True)) + ")"
+
+
+#: What explains a result: its candidates and its reasons.
+Explanation = tuple[tuple[Candidate, ...], tuple[str, ...]]
