@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError
 from relance.errors import FormatError, InputError, NotFound
 from relance.formats import RowError
 from relance.formats.bank import BankLine, detect
-from relance.formats.bank.csvbank import parse_csv
+from relance.formats.bank.csvbank import parse_csv, text_encoding
 from relance.ledger.models import BankCsvMapping, Organization
 
 #: The header is looked for in the first bytes only: enough for any bank's preamble.
@@ -79,7 +79,8 @@ def header_of(data: bytes, row: BankCsvMapping) -> list[str]:
     Undecodable bytes become U+FFFD so a wrong encoding shows as ``D�bit`` in the
     header the user is shown, rather than as an exception.
     """
-    text = codecs.getincrementaldecoder(row.encoding)(errors="replace").decode(data[:HEAD_BYTES])
+    encoding = text_encoding(data, row.encoding)
+    text = codecs.getincrementaldecoder(encoding)(errors="replace").decode(data[:HEAD_BYTES])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=row.delimiter)
     try:
         for number, cells in enumerate(reader):

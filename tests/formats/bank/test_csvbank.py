@@ -80,3 +80,72 @@ def test_missing_column_refuses_the_file():
 def test_mapping_needs_amount_or_debit_credit():
     with pytest.raises(ValueError):
         csvbank.CsvMapping(date="Date")
+
+
+SIMPLE = csvbank.CsvMapping(date="Date", debit="Débit", credit="Crédit", label="Libellé",
+                            delimiter=";", encoding="utf-8", account="FR76TEST")
+
+
+def rows(*lines: str) -> bytes:
+    return ("Date;Libellé;Débit;Crédit\r\n" + "".join(f"{ln}\r\n" for ln in lines)).encode()
+
+
+@pytest.mark.parametrize("written, read", [
+    ("1.234,56", Decimal("1234.56")), ("1.234.567,89", Decimal("1234567.89")),
+    ("1 234,56", Decimal("1234.56")), ("1.234", Decimal("1234")), ("12,5", Decimal("12.5")),
+])
+def test_thousands_marks_between_groups_of_three_digits(written, read):
+    [statement], errors = csvbank.parse_csv(rows(f"11/03/2026;x;;{written}"), SIMPLE)
+    assert errors == [] and statement.lines[0].amount == read
+
+
+@pytest.mark.parametrize("written", ["7.50", "1.5", "12.34,5", "1.2345,00"])
+def test_a_dot_that_cannot_group_thousands_is_refused_not_read_as_hundreds(written):
+    """Under a ``,`` mapping, ``7.50`` is someone's 7.50, not 750: the row is refused."""
+    statements, [error] = csvbank.parse_csv(rows(f"11/03/2026;x;;{written}"), SIMPLE)
+    assert statements[0].lines == () and "not an amount" in error.message
+
+
+def test_zero_and_out_of_range_amounts_are_refused_row_by_row():
+    statements, errors = csvbank.parse_csv(rows(
+        "11/03/2026;zero;;0,00", "11/03/2026;huge;;99999999999999999999,99",
+        "11/03/2026;ok;;5,00"), SIMPLE)
+    assert [line.remittance for line in statements[0].lines] == ["ok"]
+    assert ["zero" in errors[0].message, "out of range" in errors[1].message] == [True, True]
+
+
+def test_a_negative_credit_is_a_reversal_money_out():
+    [statement], errors = csvbank.parse_csv(rows("11/03/2026;rejet;;-8,00",
+                                                 "11/03/2026;frais;-3,00;"), SIMPLE)
+    assert [line.amount for line in statement.lines] == [Decimal("-8.00"), Decimal("-3.00")]
+
+
+def test_two_payers_of_the_same_amount_the_same_day_are_two_lines_in_any_export():
+    """Without a bank reference, the label and payer tell lines apart: a later export
+    listing another payment first does not take the earlier one's identity."""
+    martin = "20/03/2026;VIR MARTIN & FILS F2026-002;;2 400,00"
+    dupont = "20/03/2026;VIR DUPONT SARL F2026-003;;2 400,00"
+    [noon], _ = csvbank.parse_csv(rows(martin), SIMPLE)
+    [evening], _ = csvbank.parse_csv(rows(dupont, martin), SIMPLE)
+    assert noon.lines[0].key == evening.lines[1].key
+    assert evening.lines[0].key != noon.lines[0].key
+
+
+@pytest.mark.parametrize("columns, message", [
+    ({"debit": "Débit"}, "credit column too"),
+    ({"credit": "Crédit"}, "credit column too"),
+    ({"amount": "Date"}, "two of its fields"),
+])
+def test_a_mapping_must_read_money_in_and_out_from_distinct_columns(columns, message):
+    with pytest.raises(ValueError, match=message):
+        csvbank.CsvMapping(date="Date", **columns)
+
+
+@pytest.mark.parametrize("data", [
+    FRENCH_EXPORT.decode("cp1252").encode("utf-8"),
+    b"\xef\xbb\xbf" + FRENCH_EXPORT.decode("cp1252").encode("utf-8"),
+], ids=["utf-8", "utf-8 with BOM"])
+def test_a_windows_1252_mapping_reads_the_same_export_saved_as_utf8(data):
+    statements, errors = csvbank.parse_csv(data, FRENCH)
+    assert errors == []
+    assert statements[0].lines[0].remittance == "VIR SEPA SOCIÉTÉ GÉNÉRALE FACTURE F2024-001"

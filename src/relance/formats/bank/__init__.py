@@ -14,9 +14,12 @@ our account), a negative one money paid out.
 
 Idempotent re-import: :func:`assign_keys` gives every line a ``key``, the first 32 hex
 digits of ``sha256("account|booking date|amount|currency|bank reference|n")`` where
-``n`` counts the earlier lines of the same file with the same five values. The same file
-imported twice gives the same keys; two genuinely identical movements on one day (two
-card withdrawals of the same amount) still get two keys.
+``n`` counts the earlier lines of the same file with the same five values. A line
+without a bank reference (CSV exports, CFONB) is told apart by its label and payer
+instead: ``bank reference`` is then ``"label|payer"`` (two payers sending the same amount
+the same day are two lines, whichever export shows them first). The same file imported
+twice gives the same keys; two genuinely identical movements on one day (two card
+withdrawals of the same amount) still get two keys.
 
 When a statement gives an opening and a closing balance, :func:`balance_errors` checks
 ``opening + sum(lines) == closing`` and reports a difference as a :class:`RowError`
@@ -81,8 +84,16 @@ def line_key(account: str, line: BankLine, occurrence: int) -> str:
     """The stable identity of ``line`` (see the module docstring)."""
     amount = format(line.amount.normalize(), "f")
     text = "|".join((account, line.booking_date.isoformat(), amount, line.currency,
-                     line.bank_reference, str(occurrence)))
+                     _reference(line), str(occurrence)))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def _reference(line: BankLine) -> str:
+    """What tells a line apart from another of the same day and amount: the bank's own
+    reference, else what the line says (label and payer)."""
+    if line.bank_reference:
+        return line.bank_reference
+    return f"{line.remittance}|{line.counterparty_name}"
 
 
 def assign_keys(statements: Iterable[BankStatement]) -> list[BankStatement]:
@@ -93,7 +104,7 @@ def assign_keys(statements: Iterable[BankStatement]) -> list[BankStatement]:
         lines = []
         for line in statement.lines:
             identity = (statement.account, line.booking_date, line.amount, line.currency,
-                        line.bank_reference)
+                        _reference(line))
             lines.append(replace(line, key=line_key(statement.account, line, seen[identity])))
             seen[identity] += 1
         result.append(replace(statement, lines=tuple(lines)))

@@ -17,6 +17,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -64,6 +65,12 @@ class CsvMapping:
         if bool(self.amount) == bool(self.debit or self.credit):
             raise ValueError("a CSV mapping needs either an amount column or debit/credit "
                              "columns")
+        if bool(self.debit) != bool(self.credit):
+            raise ValueError("a CSV mapping with a debit column needs a credit column too, "
+                             "and the other way round")
+        named = [name.strip().casefold() for name in self.columns().values()]
+        if len(set(named)) != len(named):
+            raise ValueError("a CSV mapping cannot read two of its fields from one column")
         if self.decimal_separator not in (",", "."):
             raise ValueError("the decimal separator is ',' or '.'")
         codecs.lookup(self.encoding)
@@ -105,7 +112,29 @@ def parse_csv(data: bytes, mapping: CsvMapping) -> tuple[list[BankStatement], li
     return assign_keys([statement]), errors
 
 
+def text_encoding(data: bytes, declared: str) -> str:
+    """The encoding to read ``data`` with: the mapping's, unless the file says otherwise.
+
+    A UTF-8 byte order mark (Excel's "CSV UTF-8") means UTF-8 whatever the mapping says;
+    and non-ASCII text that is valid UTF-8 is UTF-8 even under a single-byte mapping
+    (Windows-1252 accented text is practically never valid UTF-8), so the same bank's
+    export saved either way reads the same.
+    """
+    if data.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if codecs.lookup(declared).name.startswith("utf"):
+        return declared
+    if not data.isascii():
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            return declared
+        return "utf-8"
+    return declared
+
+
 def _decode(data: bytes, encoding: str) -> str:
+    encoding = text_encoding(data, encoding)
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
@@ -161,22 +190,43 @@ def _signed_amount(cells: dict[str, str], separator: str) -> Decimal:
         raise ValueError("debit: a row needs exactly one of debit and credit")
     if debit:
         return -abs(_amount(debit, separator, "debit"))
-    return abs(_amount(credit, separator, "credit"))
+    # A credit is money in; a negative one is a reversal, money out, as written.
+    return _amount(credit, separator, "credit")
 
 
 def _amount(text: str, separator: str, field: str) -> Decimal:
+    """The amount ``text`` writes, ``separator`` marking the decimals.
+
+    The other mark (``.`` for ``1.234,56``, ``,`` for ``1,234.56``) is read as a thousands
+    separator only between groups of three digits: ``7.50`` under a ``,`` mapping is
+    refused rather than read as 750. Zero and amounts of ten thousand billion or more
+    are refused too (nothing to record; not a bank movement).
+    """
     cleaned = text.translate(_NOISE)
-    grouping = "." if separator == "," else ","
-    cleaned = cleaned.replace(grouping, "").replace(separator, ".")
     if cleaned.endswith("-"):  # "12,50-" as some banks write a debit
         cleaned = "-" + cleaned[:-1]
+    grouping = "." if separator == "," else ","
+    if grouping in cleaned:
+        if not _GROUPED[separator].fullmatch(cleaned):
+            raise ValueError(f"{field}: not an amount: {text!r}")
+        cleaned = cleaned.replace(grouping, "")
     try:
-        value = Decimal(cleaned)
+        value = Decimal(cleaned.replace(separator, "."))
     except InvalidOperation:
         raise ValueError(f"{field}: not an amount: {text!r}") from None
     if not value.is_finite():
         raise ValueError(f"{field}: not an amount: {text!r}")
+    if not value:
+        raise ValueError(f"{field}: the amount is zero: {text!r}")
+    if abs(value) >= _TOO_LARGE:
+        raise ValueError(f"{field}: amount out of range: {text!r}")
     return value
+
+
+# "1.234.567,89" / "1,234,567.89": a group of one to three digits, then groups of three.
+_GROUPED = {sep: re.compile(rf"-?\d{{1,3}}(?:{re.escape(group)}\d{{3}})+(?:{re.escape(sep)}\d*)?")
+            for sep, group in ((",", "."), (".", ","))}
+_TOO_LARGE = Decimal(10) ** 13
 
 
 def _date(text: str, date_format: str, field: str) -> date:
