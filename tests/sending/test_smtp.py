@@ -164,7 +164,9 @@ def test_outside_the_send_window_nothing_leaves(smtp, book):
         window_start="09:00", window_end="17:00", business_days_only=True)
     drafted(book)
     night = NOON.replace(hour=22)
-    assert not services.deliver(book, now=at(night)).delivered
+    closed = services.deliver(book, now=at(night))
+    assert not closed.delivered
+    assert closed.closed.startswith("outside the send window; it opens ")
     saturday = NOON + timedelta(days=2)
     assert not services.deliver(book, now=at(saturday)).delivered
     assert len(services.deliver(book, now=at(NOON)).delivered) == 3
@@ -180,6 +182,7 @@ def test_a_server_that_cannot_be_reached_postpones_every_message(settings, book)
     drafted(book)
     result = services.deliver(book, now=at(NOON))
     assert not result.delivered and not result.failures
+    assert len(result.postponed) == 3 and "next attempt" in result.postponed[0]
     rows = OutboxMessage.objects.all()
     assert {r.status for r in rows} == {"approved"}
     assert sorted(r.attempts for r in rows) == [0, 0, 1]  # one tried, the others kept

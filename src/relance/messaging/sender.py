@@ -68,6 +68,8 @@ class Outcome:
 
     delivered: list[OutboxMessage] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
+    postponed: list[str] = field(default_factory=list)  # temporary failures, retried later
+    closed: str = ""  # why nothing was tried (outside the send window)
 
 
 class NotTried(Exception):
@@ -249,6 +251,9 @@ class Sender:
             return
         row.next_attempt_at = self.now + retry_delay(max(row.attempts, 1))
         row.error, row.claimed_by = failure.reason, ""
+        self.outcome.postponed.append(f"{row.action.customer.ref} {row.action.step} "
+                                      f"{row.action.day}: {failure.reason}; next attempt "
+                                      f"{row.next_attempt_at:%Y-%m-%d %H:%M} UTC")
         moves.move(row, states.APPROVED, f"temporary failure: {failure.reason}; next attempt "
                    f"{row.next_attempt_at:%Y-%m-%d %H:%M} UTC", self.day(row))
 

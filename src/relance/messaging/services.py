@@ -69,17 +69,29 @@ def deliver(org: Organization, now: Callable[[], datetime] = clock, via=None,
     """Send ``org``'s approved, due messages (inside its send window for SMTP)."""
     via = via or transport(org)
     if via.respects_window and not window_open(org, now()):
-        return Outcome()
+        return Outcome(closed=closed_until(org, now()))
     return Sender(org, via, now).run(limit)
 
 
+def closed_until(org: Organization, now: datetime) -> str:
+    """Why nothing leaves now, and when it can: the window's next opening, local time."""
+    return (f"outside the send window; it opens {_opening(org, now)[1]:%Y-%m-%d %H:%M} "
+            f"({org.timezone})")
+
+
 def window_open(org: Organization, now: datetime) -> bool:
+    local, opening = _opening(org, now)
+    return opening == local
+
+
+def _opening(org: Organization, now: datetime) -> tuple[datetime, datetime]:
+    """``now`` in the organization's time zone, and the send window's next opening."""
     from relance.dunning.services import calendar_of
 
     conf = SendingSettings.of(org)
     local = now.astimezone(ZoneInfo(org.timezone))
     window = Window(conf.window_start, conf.window_end, conf.business_days_only)
-    return next_opening(local, window, calendar_of(org)) == local
+    return local, next_opening(local, window, calendar_of(org))
 
 
 def awaiting_approval(org: Organization, day: date) -> list[OutboxMessage]:

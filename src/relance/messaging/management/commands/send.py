@@ -12,6 +12,8 @@ from relance.ledger.models import Organization
 from relance.messaging import outbox, tasks
 from relance.messaging.services import clock, deliver
 
+SHOWN = 10  # postponed messages listed one by one; the rest counted
+
 
 class Command(BaseCommand):
     help = "Deliver approved, due messages (SMTP or the outbox folder); safe to repeat."
@@ -32,7 +34,15 @@ class Command(BaseCommand):
                 self.stdout.write(f"{org.slug}: delivery queued for the workers")
                 continue
             result = deliver(org, limit=o["limit"])
-            self.stdout.write(f"{org.slug}: {len(result.delivered)} delivered, "
-                              f"{len(failures) + len(result.failures)} failed")
+            line = (f"{org.slug}: {len(result.delivered)} delivered, "
+                    f"{len(failures) + len(result.failures)} failed")
+            if result.postponed:
+                line += f", {len(result.postponed)} postponed"
+            self.stdout.write(line + (f" ({result.closed})" if result.closed else ""))
             for failure in failures + result.failures:
                 self.stdout.write(f"  FAILED {failure}")
+            for postponed in result.postponed[:SHOWN]:
+                self.stdout.write(f"  POSTPONED {postponed}")
+            if len(result.postponed) > SHOWN:
+                self.stdout.write(f"  … and {len(result.postponed) - SHOWN} more postponed "
+                                  "(relance outbox --status approved)")
