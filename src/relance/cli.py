@@ -27,7 +27,12 @@ def main(argv: list[str] | None = None) -> None:
 
     django.setup()
     settings.DATA_DIR.mkdir(parents=True, exist_ok=True)  # SQLite needs its folder first
-    execute_from_command_line(["relance", *args])
+    try:
+        execute_from_command_line(["relance", *args])
+    except BrokenPipeError:  # `relance outbox | head`: the reader has what it wanted
+        # Python's documented recipe: no second error when stdout is flushed at exit
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@
 import json
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from relance.ledger.management.commands._common import ensure_database, organization
 from relance.messaging import states
@@ -38,9 +38,10 @@ class Command(BaseCommand):
         rows = OutboxMessage.objects.filter(organization=org).select_related("action__customer")
         if o["status"]:
             rows = rows.filter(status=o["status"])
-        if not rows.exists():
-            raise CommandError("no message" + (f" with status {o['status']}" if o["status"]
-                                               else " yet"))
+        if not rows.exists():  # an empty list is an answer, not an error
+            self.stdout.write("no message" + (f" with status {o['status']}" if o["status"]
+                                              else " yet"))
+            return
         for m in rows.order_by("action__day", "id"):
             self.stdout.write(f"{m.pk:>6} {m.status:<17} {m.action.day} "
                               f"{m.action.customer.ref:<10} {m.action.step:<14} {m.subject}"
