@@ -13,8 +13,10 @@ import pytest
 
 from relance.core import forecast as core_forecast
 from relance.core import reporting as core
+from relance.dunning.models import Action, Task
 from relance.ledger.models import Organization
 from relance.reports import records, services
+from relance.reports.aged import aged_balances_all
 from relance.reports.kpis import kpis, month_ends
 from tests.reports.books import random_book
 
@@ -41,12 +43,40 @@ def test_aged_balance_matches_the_core(generated, as_of):
         assert services.aged_balance(org, as_of, currency) == reference
 
 
+@pytest.mark.parametrize("as_of", [date(2024, 3, 31), date(2025, 6, 30)])
+def test_every_organizations_aged_balances_match_the_core(db, as_of):
+    orgs = []
+    for seed in (6, 7):
+        org = Organization.objects.create(slug=f"all-{seed}", name=f"Org {seed}")
+        random_book(org, seed, invoices=40)
+        orgs.append(org)
+    got = aged_balances_all(as_of)
+    for org in orgs:
+        book = records.book(org)
+        expected = core.aged_balances(book.invoices, book.allocations, book.credits, as_of)
+        assert got.get(org.pk, {}) == {cur: b for cur, b in expected.items() if b.rows}
+    assert aged_balances_all(as_of, orgs[:1]).keys() <= {orgs[0].pk}
+
+
+@pytest.mark.parametrize("period", [core.Period(date(2025, 1, 1), date(2025, 3, 31)),
+                                    core.Period(date(2025, 6, 20), date(2025, 7, 10))])
+def test_kpis_of_any_period_match_the_core(generated, period):
+    """A period of several months, and one running past the report day."""
+    org, book = generated
+    as_of = date(2025, 6, 30)
+    inv, alloc = book.invoices, book.allocations
+    got = kpis(org.pk, "EUR", as_of, period)
+    assert got.cei == core.cei(inv, alloc, period, "EUR")
+    assert got.sales == core.sales([i for i in inv if i.currency == "EUR"], period)
+    assert got.dso_countback == core.dso_countback(inv, alloc, as_of, "EUR")
+
+
 @pytest.mark.parametrize("as_of", DAYS)
 def test_kpis_match_the_core(generated, as_of):
     org, book = generated
     period = services.month_to_date(as_of)
     for currency in ("EUR", "USD"):
-        got = kpis({"organization": org, "currency": currency}, currency, as_of, period)
+        got = kpis(org.pk, currency, as_of, period)
         inv, alloc = book.invoices, book.allocations
         assert got.receivables == core.receivables(
             [i for i in inv if i.currency == currency], alloc, as_of)
@@ -70,6 +100,9 @@ def test_collection_matches_the_core(generated, period):
     assert got.promises == core.promises_kept(book.promises, period)
     assert got.recovered == core.recovered_by_step(
         book.steps, core.payments_only(alloc, book.credits), inv, period, "EUR")
+    actions = records.collector_actions(Action.objects.filter(organization=org),
+                                        Task.objects.filter(organization=org))
+    assert got.collectors == core.actions_per_collector(actions, period)
     if period.days > 365:  # the long period does see paid invoices: the test is not vacuous
         assert got.days_late.count > 0 and got.recovered
 

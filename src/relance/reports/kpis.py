@@ -1,9 +1,9 @@
 """Receivable KPIs from database sums: DSO (countback and ratio), CEI, and their trend.
 
 The formulas are the core's (:mod:`relance.core.reporting.kpi`, docs/reporting.md);
-only the inputs differ: receivables at a day and sales of a period are sums the
-database computes (:func:`relance.reports.queries.ledger_sums`) instead of loops
-over loaded invoices. Several days and periods are asked in one pair of queries.
+only the inputs differ: receivables at a day and sales of a period are read from sums
+by day the database computes (:func:`relance.reports.queries.daily_ledger`), instead
+of loops over loaded invoices. Any number of days and periods cost the same two queries.
 """
 
 from __future__ import annotations
@@ -16,13 +16,7 @@ from decimal import Decimal
 from relance.core.money import from_minor
 from relance.core.reporting import Period, countback_months
 from relance.core.reporting.book import ZERO, percent, two_places
-from relance.reports.queries import FIRST_ISSUED, Window, ledger_sums
-
-CHUNK_MONTHS = 24  # months of sales fetched at once for the countback walk
-
-
-class _MonthsShort(Exception):
-    """The countback walk needs a month older than those fetched."""
+from relance.reports.queries import RunningTotal, daily_ledger
 
 
 def countback(receivables: Decimal, sales_of: Callable[[Period], Decimal],
@@ -45,6 +39,14 @@ def countback(receivables: Decimal, sales_of: Callable[[Period], Decimal],
     return two_places(days)
 
 
+def dso(receivables: Decimal, issued: RunningTotal, currency: str, as_of: date) -> Decimal:
+    """DSO by countback at ``as_of`` from the amounts issued by day (at most ``as_of``
+    counts: a month of the walk ends on or before it)."""
+    def sales_of(month: Period) -> Decimal:
+        return from_minor(issued.between(month.start, month.end), currency)
+    return countback(receivables, sales_of, issued.first, as_of)
+
+
 def month_ends(as_of: date, months: int) -> list[date]:
     """The last days of the ``months`` calendar months before the month of ``as_of``,
     oldest first, then ``as_of`` itself: the points of a DSO trend."""
@@ -54,52 +56,6 @@ def month_ends(as_of: date, months: int) -> list[date]:
         ends.append(day)
         day = day.replace(day=1)
     return [*reversed(ends), as_of]
-
-
-def _month_periods(as_of: date, count: int, skip: int = 0) -> list[Period]:
-    periods = countback_months(as_of)
-    return [p for n, p in zip(range(skip + count), periods, strict=False) if n >= skip]
-
-
-class MonthlySales:
-    """Sales per countback month for each group, fetched from the database by chunks
-    of ``CHUNK_MONTHS``, older chunks only when a walk needs them."""
-
-    def __init__(self, scope: dict, group: tuple[str, ...], as_of: date) -> None:
-        self.scope, self.group, self.as_of = scope, group, as_of
-        self.fetched = 0
-        self.sales: dict[tuple, dict[date, int]] = {}
-        self.first: dict[tuple, date | None] = {}
-        self._fetch()
-
-    def _fetch(self) -> None:
-        months = _month_periods(self.as_of, CHUNK_MONTHS, self.fetched)
-        periods = {p.start.isoformat(): p for p in months}
-        scope = dict(self.scope, issued__lte=self.as_of)
-        for key, sums in ledger_sums(scope, self.group, periods=periods).items():
-            row = self.sales.setdefault(key, {})
-            row.update({date.fromisoformat(name): sums[name] for name in periods})
-            self.first[key] = sums.get(FIRST_ISSUED)
-        self.fetched += CHUNK_MONTHS
-
-    def oldest(self) -> date:
-        return _month_periods(self.as_of, 1, self.fetched - 1)[0].start
-
-    def reader(self, key: tuple, currency: str) -> Callable[[Period], Decimal]:
-        def sales_of(month: Period) -> Decimal:
-            if month.start < self.oldest():
-                raise _MonthsShort
-            return from_minor(self.sales.get(key, {}).get(month.start, 0), currency)
-        return sales_of
-
-    def dso(self, key: tuple, currency: str, receivables: Decimal, as_of: date) -> Decimal:
-        """DSO by countback at ``as_of`` (at most ``self.as_of``) for group ``key``."""
-        while True:
-            try:
-                return countback(receivables, self.reader(key, currency),
-                                 self.first.get(key), as_of)
-            except _MonthsShort:
-                self._fetch()
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,33 +72,27 @@ class Kpis:
     trend: tuple[tuple[date, Decimal], ...]  # DSO by countback at each month end
 
 
-def kpis(scope: dict, currency: str, as_of: date, period: Period, trend_months: int = 12,
+def kpis(org: int, currency: str, as_of: date, period: Period, trend_months: int = 12,
          ratio_days: int = 90) -> Kpis:
-    """Every KPI of one organization and currency, in two queries plus the sales walk.
+    """Every KPI of organization ``org`` (its id) in ``currency``, from two queries."""
+    ledger = daily_ledger(org, currency, max(as_of, period.end), overdue_on=as_of,
+                          current_on=period.end)
 
-    ``scope`` restricts the invoices (``{"organization": org, "currency": "EUR"}``).
-    """
-    trend_days = month_ends(as_of, trend_months)
-    windows = {f"r:{d}": Window(d) for d in {*trend_days, period.end,
-                                             period.start - timedelta(days=1)}}
-    windows |= {"overdue": Window(as_of, due_to=as_of - timedelta(days=1)),
-                "current": Window(period.end, due_from=period.end)}
-    periods = {"period": period,
-               "ratio": Period(as_of - timedelta(days=ratio_days - 1), as_of)}
-    sums = next(iter(ledger_sums(scope, (), windows, periods).values()), {})
+    def money(minor: int) -> Decimal:
+        return from_minor(minor, currency)
 
-    def money(name: str) -> Decimal:
-        return from_minor(sums.get(name) or 0, currency)
-
-    sales = MonthlySales(scope, (), as_of)
-    trend = tuple((d, sales.dso((), currency, money(f"r:{d}"), d)) for d in trend_days)
-    receivables, ratio_sales = money(f"r:{as_of}"), money("ratio")
-    base = money(f"r:{period.start - timedelta(days=1)}") + money("period")
-    return Kpis(receivables, money("overdue"), percent(money("overdue"), receivables),
-                trend[-1][1],
+    trend = tuple((d, dso(money(ledger.receivables(d)), ledger.issued, currency, d))
+                  for d in month_ends(as_of, trend_months))
+    receivables = money(ledger.receivables(as_of))
+    overdue = money(ledger.overdue(as_of))
+    ratio_sales = money(ledger.issued.between(as_of - timedelta(days=ratio_days - 1), as_of))
+    sales = money(ledger.issued.between(period.start, period.end))
+    base = money(ledger.receivables(period.start - timedelta(days=1))) + sales
+    closing = money(ledger.receivables(period.end))
+    return Kpis(receivables, overdue, percent(overdue, receivables), trend[-1][1],
                 two_places(receivables / ratio_sales * ratio_days) if ratio_sales else None,
-                percent(base - money(f"r:{period.end}"), base - money("current")),
-                money("period"), trend)
+                percent(base - closing, base - money(ledger.current(period.end))),
+                sales, trend)
 
 
 def total(values: Iterable[Decimal]) -> Decimal:

@@ -2,125 +2,337 @@
 
 A balance is an amount minus the allocations made to it (spec/dunning-rules.md,
 "Allocation of money"), and a sum of balances is linear: Σ (amount − allocated) =
-Σ amounts − Σ allocations. So every figure here is two grouped queries, one over
-invoices and one over allocations joined to their invoice, with the same filters,
-subtracted in Python. No per-invoice step, no row loaded: a report over a million
-invoices reads them once per query, in the database's own loop.
+Σ amounts − Σ allocations. So every figure here comes from a few grouped queries,
+one pass over invoices, one over allocations joined to their credit and invoice,
+one over credits, subtracted in Python. No row is loaded one by one.
 
-Each query asks for several figures at once with conditional sums
-(``SUM(CASE WHEN … THEN amount_minor END)``), one column per ``Window`` or sales
-``Period``. Results are integer minor units, keyed by the ``group`` fields.
+Each pass over invoices reads them in the order of an index and groups in that
+order, so the database never sorts a million invoices (migration ledger 0005:
+organization, customer, currency for the aged balance; organization, currency, issue
+day, due day, amount for sums by day, read from the index alone).
+Results are integer minor units.
+
+Dialect details matter for speed and nothing else. SQLite gives a ``date`` column
+numeric affinity, so comparing it with a date parameter converts the parameter on
+every row; ``+due`` has no affinity and compares text to text, the same order for
+ISO dates. The later of two days is ``MAX(a, b)`` on SQLite, ``GREATEST(a, b)`` on
+PostgreSQL. PostgreSQL is pointed at one organization's allocations
+(:func:`_allocations_of`).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
-from django.db import connections
-from django.db.models import Min, Q, Sum
+from django.db import connection
+from django.db.models import BooleanField, F, Func, QuerySet, Subquery
 
-from relance.core.reporting import Period
-from relance.ledger.models import Allocation, Credit, Invoice
+from relance.core.reporting import BUCKETS
+from relance.ledger.models import Allocation, Credit, Customer, Invoice
 
-Sums = dict[tuple, dict[str, int]]
-FIRST_ISSUED = "first_issued"
+INVOICES = Invoice._meta.db_table
+CREDITS = Credit._meta.db_table
+ALLOCATIONS = Allocation._meta.db_table
+CUSTOMERS = Customer._meta.db_table
+CELLS = len(BUCKETS) + 1  # the buckets, then ``unallocated``
+# Days overdue where a bucket starts, after ``not_due`` (due on or after the day).
+BUCKET_STARTS = (30, 60, 90)
+
+Scope = int | Sequence[int] | None  # one organization id, several, or every one
+
+
+def _plain(column: str) -> str:
+    """``column`` without type affinity (see the module docstring)."""
+    return f"+{column}" if connection.vendor == "sqlite" else column
+
+
+def _later(a: str, b: str) -> str:
+    return f"MAX({a}, {b})" if connection.vendor == "sqlite" else f"GREATEST({a}, {b})"
+
+
+def _day(value) -> date:
+    """A date read back through a bare cursor (SQLite gives ISO text)."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _rows(sql: str, params: dict) -> list[tuple]:
+    days = {k: connection.ops.adapt_datefield_value(v) if isinstance(v, date) else v
+            for k, v in params.items()}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, days)
+        return cursor.fetchall()
+
+
+def _scope(column: str, scope: Scope, params: dict) -> str:
+    """The condition restricting ``column`` (an organization id) to ``scope``."""
+    if scope is None:
+        return "1 = 1"
+    if isinstance(scope, int):
+        params["org"] = scope
+        return f"{column} = %(org)s"
+    names = [f"org{n}" for n in range(len(scope))]
+    params.update(zip(names, scope, strict=True))
+    return f"{column} IN ({', '.join(f'%({n})s' for n in names) or 'NULL'})"
+
+
+def _allocations_of(scope: Scope) -> str:
+    """For one organization on PostgreSQL, the allocations of its credits by their
+    index: the planner would otherwise read every allocation of the book to join a few
+    (the join states the same condition; SQLite starts from the credits anyway)."""
+    if connection.vendor != "postgresql" or not isinstance(scope, int):
+        return ""
+    return (f" AND a.credit_id = ANY(ARRAY(SELECT id FROM {CREDITS} "
+            "WHERE organization_id = %(org)s))")
+
+
+class _AmongArray(Func):
+    """``column = ANY(ARRAY(subquery))``, a condition (PostgreSQL)."""
+
+    output_field = BooleanField()
+
+    def as_sql(self, compiler, connection, **extra):
+        column, subquery = (compiler.compile(e) for e in self.get_source_expressions())
+        return f"{column[0]} = ANY(ARRAY{subquery[0]})", (*column[1], *subquery[1])
+
+
+def allocations_of(org: int, allocations: QuerySet) -> QuerySet:
+    """``allocations`` narrowed to the credits of ``org`` by their index on PostgreSQL,
+    as :func:`_allocations_of` does for the SQL written here; unchanged elsewhere."""
+    if connection.vendor != "postgresql":
+        return allocations
+    credits = Credit.objects.filter(organization=org).values("id")
+    return allocations.filter(_AmongArray(F("credit_id"), Subquery(credits)))
+
+
+def _sum(amount: str, condition: str) -> str:
+    return f"SUM({amount}) FILTER (WHERE {condition})"
+
+
+# --- aged balance ---------------------------------------------------------------------
+
+def _bucket_cells(amount: str, due: str) -> str:
+    """The five bucket cells of ``amount`` by due date, as integer columns.
+
+    Each row is compared with where the buckets start (due on or after as_of,
+    as_of − 30, − 60, − 90) into cumulative sums; a bucket is the difference of two
+    neighbours, taken once per group: four comparisons a row instead of eight.
+    """
+    due = _plain(due)
+    starts = ["as_of", *(f"d{days}" for days in BUCKET_STARTS)]
+    ge = [f"COALESCE({_sum(amount, f'{due} >= %({s})s')}, 0)" for s in starts]
+    ge.append(f"COALESCE(SUM({amount}), 0)")
+    cells = [ge[0], *(f"{ge[n + 1]} - {ge[n]}" for n in range(len(starts)))]
+    return ", ".join(f"CAST({cell} AS BIGINT)" for cell in cells)
+
+
+def _bucket_days(as_of: date) -> dict[str, date]:
+    return {"as_of": as_of} | {f"d{days}": as_of - timedelta(days=days)
+                               for days in BUCKET_STARTS}
+
+
+BY_CUSTOMER = ("organization_id", "customer_id", "currency")
+BY_ORGANIZATION = ("organization_id", "currency")
+BY_ISSUE_DAY = ("organization_id", "currency", "issued")
+
+
+def aged_sums(scope: Scope, as_of: date, keys: tuple[str, ...] = BY_CUSTOMER,
+              ) -> dict[tuple, list[int]]:
+    """Per group of ``keys`` (organization id, customer id, currency; or organization
+    id, currency for the total rows), the aged balance cells at the end of ``as_of`` in
+    minor units: the five buckets (Σ balances of the invoices issued by then, by due
+    date), then ``unallocated`` (negative). Groups of zeros are left out.
+
+    Three queries: invoices in index order; allocations dated by ``as_of`` with their
+    credit and invoice (an allocation joins a credit and an invoice of the same
+    organization); credits dated by ``as_of``.
+    """
+    width = len(keys)
+    cells = {row[:width]: [*row[width:], 0] for row in _invoice_buckets(scope, as_of, keys)}
+    return _net(cells, scope, as_of, keys)
+
+
+def _net(cells: dict[tuple, list[int]], scope: Scope, as_of: date, keys: tuple[str, ...],
+         ) -> dict[tuple, list[int]]:
+    """``cells`` (invoice amounts by bucket, then 0) less the allocations, plus the
+    unallocated credit, per group of ``keys``; groups of zeros left out."""
+    width = len(keys)
+    blank = [0] * CELLS
+    for row in _allocations(scope, as_of, keys):
+        paid = row[2 * width + 1:]
+        if any(paid):
+            owed = cells.setdefault(row[:width], blank.copy())
+            for n, amount in enumerate(paid):
+                owed[n] -= amount
+        if used := row[2 * width]:
+            cells.setdefault(row[width:2 * width], blank.copy())[-1] += used
+    for *key, given in _credits(scope, as_of, keys):
+        cells.setdefault(tuple(key), blank.copy())[-1] -= given
+    return {key: row for key, row in cells.items() if any(row)}
+
+
+def organization_sums(scope: Scope, as_of: date,
+                      ) -> tuple[dict[tuple, list[int]], dict[tuple, RunningTotal]]:
+    """Per (organization id, currency): the total row of the aged balance at ``as_of``
+    (as :func:`aged_sums`), and the amounts issued by day through ``as_of`` (what a
+    countback walks back through). One pass over invoices, grouped by issue day in
+    index order, gives both: a day's bucket cells add up to what was issued that day."""
+    cells: dict[tuple, list[int]] = {}
+    issued: dict[tuple, dict[date, int]] = {}
+    for org, currency, day, *row in _invoice_buckets(scope, as_of, BY_ISSUE_DAY):
+        total = cells.setdefault((org, currency), [0] * CELLS)
+        for n, amount in enumerate(row):
+            total[n] += amount
+        issued.setdefault((org, currency), {})[_day(day)] = sum(row)
+    return (_net(cells, scope, as_of, BY_ORGANIZATION),
+            {key: RunningTotal.of(days) for key, days in issued.items()})
+
+
+def _columns(keys: tuple[str, ...], table: str = "") -> str:
+    return ", ".join(f"{table}{key}" for key in keys)
+
+
+def _invoice_buckets(scope: Scope, as_of: date, keys: tuple[str, ...]) -> list[tuple]:
+    params: dict = _bucket_days(as_of)
+    where = _scope("organization_id", scope, params)
+    return _rows(f"SELECT {_columns(keys)}, {_bucket_cells('amount_minor', 'due')} "
+                 f"FROM {INVOICES} WHERE {where} AND {_plain('issued')} <= %(as_of)s "
+                 f"GROUP BY {_columns(keys)}", params)
+
+
+def _allocations(scope: Scope, as_of: date, keys: tuple[str, ...]) -> list[tuple]:
+    """Allocations dated by ``as_of``: the invoice's ``keys``, the credit's, what
+    credits dated by ``as_of`` gave, then the bucket cells of what invoices issued by
+    then received."""
+    params: dict = _bucket_days(as_of)
+    where = _scope("c.organization_id", scope, params)
+    issued = f"{_plain('i.issued')} <= %(as_of)s"
+    amount = f"CASE WHEN {issued} THEN a.amount_minor END"
+    used = f"CAST(COALESCE({_sum('a.amount_minor', _plain('c.date') + ' <= %(as_of)s')}, 0) " \
+           "AS BIGINT)"
+    both = f"{_columns(keys, 'i.')}, {_columns(keys, 'c.')}"
+    return _rows(
+        f"SELECT {both}, {used}, {_bucket_cells(amount, 'i.due')} "
+        f"FROM {CREDITS} c JOIN {ALLOCATIONS} a ON a.credit_id = c.id "
+        f"JOIN {INVOICES} i ON i.id = a.invoice_id "
+        f"WHERE {where} AND i.organization_id = c.organization_id{_allocations_of(scope)} "
+        f"AND {_plain('a.date')} <= %(as_of)s GROUP BY {both}", params)
+
+
+def _credits(scope: Scope, as_of: date, keys: tuple[str, ...]) -> list[tuple]:
+    params: dict = {"as_of": as_of}
+    where = _scope("organization_id", scope, params)
+    return _rows(f"SELECT {_columns(keys)}, CAST(SUM(amount_minor) AS BIGINT) "
+                 f"FROM {CREDITS} WHERE {where} AND {_plain('date')} <= %(as_of)s "
+                 f"GROUP BY {_columns(keys)}", params)
+
+
+def customer_refs(scope: Scope) -> list[tuple[int, int, str]]:
+    """(organization id, customer id, ref) of the customers of ``scope``, by
+    organization then by reference in code point order, as Python sorts strings."""
+    params: dict = {}
+    where = _scope("organization_id", scope, params)
+    ref = "ref" if connection.vendor == "sqlite" else 'ref COLLATE "C"'
+    return _rows(f"SELECT organization_id, id, ref FROM {CUSTOMERS} WHERE {where} "
+                 f"ORDER BY organization_id, {ref}", params)
+
+
+# --- sums by day ----------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class RunningTotal:
+    """Amounts by day, summed up to any day: ``through(d)`` is Σ amounts of days ≤ d."""
+
+    days: tuple[date, ...]  # ascending
+    running: tuple[int, ...]  # running[n] = Σ amounts of days[: n + 1]
+
+    @classmethod
+    def of(cls, amounts: dict[date, int]) -> RunningTotal:
+        days, running, total = sorted(amounts), [], 0
+        for day in days:
+            total += amounts[day]
+            running.append(total)
+        return cls(tuple(days), tuple(running))
+
+    def through(self, day: date) -> int:
+        n = bisect_right(self.days, day)
+        return self.running[n - 1] if n else 0
+
+    def between(self, start: date, end: date) -> int:
+        """Σ amounts from ``start`` through ``end``, both included."""
+        return self.through(end) - self.through(start - timedelta(days=1))
+
+    @property
+    def first(self) -> date | None:
+        return self.days[0] if self.days else None
 
 
 @dataclass(frozen=True, slots=True)
-class Window:
-    """Σ balances at the end of ``at`` of the invoices issued by then, optionally only
-    those due from ``due_from`` through ``due_to`` (both included)."""
+class DailyLedger:
+    """One organization's invoices in one currency, summed by day, in minor units.
 
-    at: date
-    due_from: date | None = None
-    due_to: date | None = None
-
-    def invoice_filter(self, prefix: str = "") -> Q:
-        q = Q(**{f"{prefix}issued__lte": self.at})
-        if self.due_from is not None:
-            q &= Q(**{f"{prefix}due__gte": self.due_from})
-        if self.due_to is not None:
-            q &= Q(**{f"{prefix}due__lte": self.due_to})
-        return q
-
-
-def _prefixed(fields: Mapping[str, object] | Sequence[str], prefix: str):
-    if isinstance(fields, Mapping):
-        return {f"{prefix}{k}": v for k, v in fields.items()}
-    return [f"{prefix}{f}" for f in fields]
-
-
-def _grouped(queryset, group: Sequence[str], aggregates: dict) -> Sums:
-    """``{group values: {name: value}}`` of one GROUP BY query.
-
-    The ORM writes the SQL; the rows are read straight from the cursor, as tuples,
-    because building a dict per row through the ORM costs more than the query
-    itself on a large book.
+    ``issued`` sums amounts by issue day; ``paid`` sums allocations by the later of
+    the invoice's issue day and the allocation's date, the day from which the
+    allocation counts in a balance. So Σ balances at the end of ``d`` of the invoices
+    issued by then is ``issued.through(d) − paid.through(d)``; the ``overdue`` and
+    ``current`` pairs do the same for the invoices due before ``overdue_on`` and those
+    due on or after ``current_on``.
     """
-    if not aggregates:
-        return {}
-    if not group:  # one line for everything: values() without fields would group by all
-        return {(): queryset.aggregate(**aggregates)}
-    query = queryset.order_by().values(*group).annotate(**aggregates).values_list(
-        *group, *aggregates).query
-    sql, params = query.get_compiler(queryset.db).as_sql()
-    names, width = list(aggregates), len(group)
-    with connections[queryset.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    return {row[:width]: dict(zip(names, row[width:], strict=True)) for row in rows}
+
+    issued: RunningTotal
+    paid: RunningTotal
+    overdue_issued: RunningTotal
+    overdue_paid: RunningTotal
+    current_issued: RunningTotal
+    current_paid: RunningTotal
+
+    def receivables(self, day: date) -> int:
+        return self.issued.through(day) - self.paid.through(day)
+
+    def overdue(self, day: date) -> int:
+        """Σ balances at ``day`` of the invoices due before ``overdue_on``."""
+        return self.overdue_issued.through(day) - self.overdue_paid.through(day)
+
+    def current(self, day: date) -> int:
+        """Σ balances at ``day`` of the invoices due on or after ``current_on``."""
+        return self.current_issued.through(day) - self.current_paid.through(day)
 
 
-def ledger_sums(scope: Mapping[str, object], group: Sequence[str],
-                windows: Mapping[str, Window] = {},
-                periods: Mapping[str, Period] = {}) -> Sums:
-    """Per group, Σ balances of each window and Σ amounts issued in each period.
-
-    ``scope`` and ``group`` name invoice fields (``{"organization": org}``,
-    ``("customer", "currency")``). With ``periods``, ``FIRST_ISSUED`` gives the
-    earliest issue date (the countback walk stops there).
-    """
-    invoice_sums = {name: Sum("amount_minor", filter=w.invoice_filter())
-                    for name, w in windows.items()}
-    invoice_sums |= {name: Sum("amount_minor", filter=Q(issued__range=(p.start, p.end)))
-                     for name, p in periods.items()}
-    if periods:
-        invoice_sums[FIRST_ISSUED] = Min("issued")
-    amounts = _grouped(Invoice.objects.filter(**scope), group, invoice_sums)
-    allocated = _grouped(
-        Allocation.objects.filter(**_prefixed(scope, "invoice__")),
-        _prefixed(group, "invoice__"),
-        {name: Sum("amount_minor", filter=w.invoice_filter("invoice__") & Q(date__lte=w.at))
-         for name, w in windows.items()})
-    return {key: _minus(row, allocated.get(key, {})) for key, row in amounts.items()}
-
-
-def _minus(amounts: dict, allocated: dict) -> dict:
-    # int(): PostgreSQL sums bigints as numeric, which arrives as Decimal
-    result = {name: int(value or 0) - int(allocated.get(name) or 0)
-              for name, value in amounts.items() if name != FIRST_ISSUED}
-    if FIRST_ISSUED in amounts:  # SQLite gives dates back as text through a bare cursor
-        first = amounts[FIRST_ISSUED]
-        result[FIRST_ISSUED] = date.fromisoformat(first) if isinstance(first, str) else first
-    return result
+def daily_ledger(org: int, currency: str, last: date, overdue_on: date, current_on: date,
+                 ) -> DailyLedger:
+    """The sums by day of the invoices of ``org`` in ``currency`` issued through
+    ``last``, and of the allocations that count by then: two queries."""
+    params = {"org": org, "currency": currency, "last": last, "overdue_on": overdue_on,
+              "current_on": current_on}
+    invoices = _rows(
+        f"SELECT i.issued, {_three_sums('i.amount_minor')} FROM {INVOICES} i "
+        "WHERE i.organization_id = %(org)s AND i.currency = %(currency)s "
+        f"AND {_plain('i.issued')} <= %(last)s GROUP BY i.issued", params)
+    counts = _later("i.issued", "a.date")
+    paid = _rows(
+        f"SELECT {counts}, {_three_sums('a.amount_minor')} "
+        f"FROM {CREDITS} c JOIN {ALLOCATIONS} a ON a.credit_id = c.id "
+        f"JOIN {INVOICES} i ON i.id = a.invoice_id "
+        f"WHERE c.organization_id = %(org)s AND i.organization_id = %(org)s{_allocations_of(org)} "
+        f"AND i.currency = %(currency)s AND {counts} <= %(last)s GROUP BY {counts}", params)
+    (issued, overdue_issued, current_issued), (allocated, overdue_paid, current_paid) = (
+        _running_columns(invoices), _running_columns(paid))
+    return DailyLedger(issued, allocated, overdue_issued, overdue_paid, current_issued,
+                       current_paid)
 
 
-def unallocated_sums(scope: Mapping[str, object], group: Sequence[str], as_of: date,
-                     ) -> dict[tuple, int]:
-    """Per group, what the credits dated by ``as_of`` still hold unallocated at ``as_of``
-    (payments and credit notes minus their allocations dated by then). Zeros are left out.
+def _three_sums(amount: str) -> str:
+    """All of ``amount``, that of invoices due before ``overdue_on``, that of those due
+    on or after ``current_on``."""
+    due = _plain("i.due")
+    return (f"SUM({amount}), {_sum(amount, f'{due} < %(overdue_on)s')}, "
+            f"{_sum(amount, f'{due} >= %(current_on)s')}")
 
-    ``scope`` and ``group`` name credit fields.
-    """
-    given = _grouped(Credit.objects.filter(**scope, date__lte=as_of), group,
-                     {"t": Sum("amount_minor")})
-    used = _grouped(Allocation.objects.filter(**_prefixed(scope, "credit__"),
-                                              credit__date__lte=as_of, date__lte=as_of),
-                    _prefixed(group, "credit__"), {"t": Sum("amount_minor")})
-    result: dict[tuple, int] = defaultdict(int)
-    for key, row in given.items():
-        result[key] = int(row["t"] or 0) - int(used.get(key, {}).get("t") or 0)
-    return {key: value for key, value in result.items() if value}
+
+def _running_columns(rows: list[tuple]) -> list[RunningTotal]:
+    """One running total per sum column of ``(day, sum, sum, …)`` rows."""
+    width = len(rows[0]) - 1 if rows else 3
+    return [RunningTotal.of({_day(row[0]): int(row[1 + n] or 0) for row in rows})
+            for n in range(width)]
