@@ -18,7 +18,7 @@ for the index build and for both, the cost of the explanations, the peak residen
 memory, and how the matcher's decisions compare with the truth the generator knows.
 Run:
 
-    .venv/bin/python bench/bench_matching.py [--invoices N --lines M] [--quick]
+    .venv/bin/python bench/bench_matching.py [--invoices N --lines M] [--quick] [--by-kind]
 """
 
 from __future__ import annotations
@@ -47,6 +47,7 @@ TRADES = ("Atelier", "Transports", "Boulangerie", "Garage", "Cabinet", "Menuiser
 FORMS = ("SARL", "SAS", "SA", "EURL", "S.A.S.", "")
 NOISE_WORDS = ("PRLV", "CB", "REMISE", "CHQ", "INTERETS", "REGUL", "LOYER", "SALAIRE",
                "DIVERS", "AVOIR", "COMMISSION", "VIR", "INST")
+KINDS = ("reference", "amount", "several", "fees", "noise")
 BASE_DUE = date(2025, 10, 1)
 PAID_ON = date(2026, 4, 2)
 TOKEN = re.compile(r"[0-9A-Z]+(?:[-/.][0-9A-Z]+)*")
@@ -224,11 +225,26 @@ def report_quality(lines, results) -> None:
             paid = tuple(number for number, _ in result.allocations)
             wrong += sorted(paid) != sorted(truth)
     print("\ndecisions by kind of line (auto / review / none):")
-    for kind in ("reference", "amount", "several", "fees", "noise"):
+    for kind in KINDS:
         print(f"  {kind:<10} " + " / ".join(f"{table[(kind, d)]:6d}"
                                             for d in ("auto", "review", "none")))
     autos = sum(n for (_, d), n in table.items() if d == "auto")
     print(f"  automatic matches that differ from the truth: {wrong} of {autos}")
+
+
+def report_by_kind(lines, build_baseline, build_matcher) -> None:
+    """µs a line per kind of line, on a new index of each, matched cold kind by kind:
+    where the time goes (one run, so noisier than the ratios above)."""
+    normalize_name.cache_clear()
+    index, matcher = build_baseline(), build_matcher()
+    gc.freeze()
+    print("\nµs a line by kind (baseline / matcher):")
+    for kind in KINDS:
+        mine = [line for k, line, _ in lines if k == kind]
+        _, base = cpu(lambda mine=mine: [baseline(index, line) for line in mine])
+        _, full = cpu(lambda mine=mine: [matcher.match(line) for line in mine])
+        count = max(len(mine), 1)
+        print(f"  {kind:<10} {base / count * 1e6:6.1f} / {full / count * 1e6:6.1f}")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -239,6 +255,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--quick", action="store_true", help="10 times smaller")
     parser.add_argument("--seed", type=int, default=20260402)
     parser.add_argument("--repeat", type=int, default=3, help="timed runs, best kept")
+    parser.add_argument("--by-kind", action="store_true",
+                        help="also time each kind of line apart")
     args = parser.parse_args(argv)
     scale = 10 if args.quick else 1
     invoices, count = args.invoices // scale, args.lines // scale
@@ -270,6 +288,8 @@ def main(argv: list[str] | None = None) -> None:
     report_explanations(results, full, base)
     print(f"peak RSS       {peak_mb():12,.0f} MB")
     report_quality(lines, results)
+    if args.by_kind:
+        report_by_kind(lines, lambda: baseline_index(items), lambda: Matcher(items, ibans))
 
 
 if __name__ == "__main__":

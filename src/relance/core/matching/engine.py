@@ -112,8 +112,32 @@ class Matcher:
                 # the only invoice of this amount is the account holder's: nothing rivals
                 # its 60 points (amount, IBAN) but the name it may add
                 return self._auto(line, hits)
+            if not hits:
+                return self._account_holders(line, LineFacts(amount, currency, "",
+                                                             iban_customer, quoted))
         return self._weighed(line, LineFacts(amount, currency, "", iban_customer, quoted),
                              hits)
+
+    def _account_holders(self, line: PaymentLine, facts: LineFacts) -> MatchResult:
+        """The decision for a line from a known account, quoting nothing, whose amount
+        is no invoice's balance (or that of too many to say anything): every candidate
+        is then the account holder's.
+
+        Each scores 25 (IBAN) plus 35, 30 or 25 for the amount, and the same name
+        points: two of them are never 15 apart, so the line goes to review whenever
+        there are two, and no name is scored. A single one wins when it is strong
+        (it fits the amount), as :func:`decide.decide_on_bounds` would say.
+        """
+        search = _Search(self, facts)
+        search.customer(facts.iban_customer, True)
+        if not search.groups:
+            return self._later(line, "none")
+        if len(search.groups) > 1:
+            return self._later(line, "review")
+        [(group, total)] = search.groups.values()
+        if weigh(group, total, facts, self.tolerance).strong:
+            return self._auto(line, group)
+        return self._later(line, "review")
 
     def _settles_quoted(self, amount: Decimal, item: OpenItem, iban_customer: str | None,
                         ) -> bool:
