@@ -17,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandError, no_translatio
 from relance.errors import InputError, NotFound
 from relance.imports import bank_csv
 from relance.ledger.management.commands._common import ensure_database, organization
+from relance.ledger.models import BankCsvMapping
 
 # Option → model field, for the columns; the header names are the bank's own.
 COLUMN_OPTIONS = {"date": "date_column", "amount": "amount_column", "debit": "debit_column",
@@ -58,12 +59,16 @@ class Command(BaseCommand):
         add.add_argument("--counterparty", help="payer's name column")
         add.add_argument("--value-date", help="value date column")
         add.add_argument("--counterparty-iban", help="payer's IBAN column")
-        add.add_argument("--delimiter", default=";", choices=sorted(DELIMITERS))
-        add.add_argument("--encoding", default="utf-8", choices=sorted(ENCODINGS))
-        add.add_argument("--date-format", default="%d/%m/%Y",
-                         help="strftime format, e.g. %%d/%%m/%%Y or %%Y-%%m-%%d")
-        add.add_argument("--decimal", default=",", choices=[",", "."],
-                         help="decimal separator of the amounts")
+        add.add_argument("--delimiter", default=";", choices=sorted(DELIMITERS),
+                         metavar="{';' ',' tab '|'}", help="column separator (default ';')")
+        add.add_argument("--encoding", default="utf-8", choices=sorted(ENCODINGS),
+                         metavar="{" + " ".join(sorted(ENCODINGS)) + "}")
+        formats = BankCsvMapping.DATE_FORMATS
+        add.add_argument("--date-format", default="%d/%m/%Y", choices=[f for f, _ in formats],
+                         metavar="FORMAT", help="how dates are written, one of: " + ", ".join(
+                             f"{f} ({example})" for f, example in formats).replace("%", "%%"))
+        add.add_argument("--decimal", default=",", choices=[",", "."], metavar="{',' '.'}",
+                         help="decimal separator of the amounts (default ',')")
         add.add_argument("--skip-rows", type=int, default=0,
                          help="rows above the header (account number, period…)")
         add.add_argument("--account", default="", help="IBAN of the account")
