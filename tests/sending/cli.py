@@ -11,6 +11,7 @@ from pathlib import Path
 from tests.sending.sink import Server
 
 COUNT = 300
+DAY = "2026-03-05"  # the run that drafts them; `relance send --date DAY` sends as of it
 
 
 def relance(*args: str, data: Path, env: dict | None = None, check: bool = True):
@@ -41,7 +42,7 @@ def approved_book(folder: Path) -> Path:
     relance("import", "invoices", str(invoices), "--date", "2026-02-01", data=data)
     relance("sending", "--org", "acme", "--mode", "review", "--window", "any", "--every-day",
             "yes", data=data)
-    relance("run", "--date", "2026-03-05", data=data)  # drafts them, awaiting approval
+    relance("run", "--date", DAY, data=data)  # drafts them, awaiting approval
     relance("approve", "--all", data=data)
     assert statuses(data) == {"approved": COUNT}
     return data

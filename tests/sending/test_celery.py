@@ -16,7 +16,7 @@ import uuid
 
 import pytest
 
-from tests.sending.cli import COUNT, expected_ids, relance, smtp_env, statuses
+from tests.sending.cli import COUNT, DAY, expected_ids, relance, smtp_env, statuses
 from tests.sending.sink import Server, Sink
 
 REDIS = ("127.0.0.1", 6379)
@@ -52,7 +52,8 @@ def test_with_a_broker_a_worker_delivers_each_message_once(approved, tmp_path, b
              "--pool", "solo", "--loglevel", "WARNING", "-Q", broker["RELANCE_QUEUE"]],
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         try:
-            out = relance("send", "--org", "acme", data=data, env=smtp_env(server) | broker)
+            out = relance("send", "--org", "acme", "--date", DAY, data=data,
+                          env=smtp_env(server) | broker)
             assert "delivery queued for the workers" in out.stdout
             deadline = time.monotonic() + 120
             while statuses(data) != {"sent": COUNT} and time.monotonic() < deadline:

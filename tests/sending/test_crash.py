@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.sending.cli import COUNT, expected_ids, relance, smtp_env, statuses
+from tests.sending.cli import COUNT, DAY, expected_ids, relance, smtp_env, statuses
 from tests.sending.sink import Server, Sink
 
 
@@ -25,7 +25,8 @@ def crash_then_restart(data: Path, sink: Sink, server: Server, fault: str | None
     env = smtp_env(server) | ({"RELANCE_SEND_FAULT": fault} if fault else {})
     full = {k: v for k, v in os.environ.items() if k != "RELANCE_DATABASE_URL"}
     full.update(RELANCE_DATA=str(data), **env)
-    child = subprocess.Popen([sys.executable, "-m", "relance.cli", "send", "--org", "acme"],
+    child = subprocess.Popen([sys.executable, "-m", "relance.cli", "send", "--org", "acme",
+                              "--date", DAY],
                              env=full, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     if kill_after is not None:
         def kill_at_next_message(accepted: int) -> None:
@@ -36,7 +37,7 @@ def crash_then_restart(data: Path, sink: Sink, server: Server, fault: str | None
     sink.on_mail = None
     assert child.returncode == -signal.SIGKILL, "the sender was meant to die mid-batch"
     assert 0 < len(sink.messages) < COUNT or fault and fault.startswith("claimed")
-    out = relance("send", "--org", "acme", data=data, env=smtp_env(server)).stdout
+    out = relance("send", "--org", "acme", "--date", DAY, data=data, env=smtp_env(server)).stdout
     assert "0 failed" in out
 
 

@@ -32,7 +32,7 @@ def test_a_formal_notice_waits_for_approval_then_leaves_with_its_letter(smtp, bo
     assert {m.action.step for m in waiting} == {"formal_notice"} and len(waiting) == 3
     c1 = next(m for m in waiting if m.action.customer.ref == "C1")
     services.approve(c1, "camille")
-    services.deliver(book)
+    services.deliver(book, as_of=NOTICE_DAY)  # approved the day it was drafted for
     [mail] = smtp.messages[sent_before:]
     names = [p.get_filename() for p in mail.iter_attachments()]
     assert names[0] == "F-1.pdf" and names[1].startswith("mise-en-demeure")

@@ -116,6 +116,21 @@ def test_a_paused_customer_cancels_and_a_formal_notice_never_re_renders():
         "cancel", (), "F-1 balance 100.00 → 60.00")
 
 
+@pytest.mark.parametrize("waited, strict, decision", [
+    (-3, False, "send"), (0, False, "send"), (7, False, "send"), (8, False, "cancel"),
+    (3, True, "send"), (4, True, "cancel"),
+])
+def test_a_message_that_waited_too_long_is_cancelled_not_sent_stale(waited, strict, decision):
+    """A reminder may wait 7 days, a formal notice 3 (5 of its 8-day deadline left)."""
+    drafted = date(2026, 4, 2)
+    verdict = freshness.check(situation(drafted_for=drafted,
+                                        sending_on=drafted + timedelta(days=waited)),
+                              strict=strict)
+    assert verdict.decision == decision
+    if decision == "cancel":
+        assert verdict.reason.startswith(f"drafted for 2026-04-02, {waited} days before")
+
+
 def test_window_opening_is_in_the_organizations_time_zone():
     # 08:30 UTC is 09:30 in Paris in March (UTC+1): open.
     now = datetime(2026, 3, 5, 8, 30, tzinfo=ZoneInfo("UTC")).astimezone(PARIS)

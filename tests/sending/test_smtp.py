@@ -132,6 +132,19 @@ def test_a_payment_between_approval_and_sending_cancels_the_message(smtp, book):
     assert "F-2 paid" in entry.summary
 
 
+def test_a_reminder_approved_too_late_is_cancelled_not_sent_with_stale_dates(smtp, book):
+    SendingSettings.objects.filter(organization=book).update(mode="review")
+    drafted(book)
+    row = OutboxMessage.objects.get(action__customer__ref="C2")
+    services.approve(row, "camille")
+    result = services.deliver(book, now=at(NOON + timedelta(days=8)))
+    assert not result.delivered and not smtp.messages
+    row.refresh_from_db()
+    assert row.status == "cancelled"
+    entry = TimelineEntry.objects.get(action=row.action, kind="message_cancelled")
+    assert f"drafted for {FIRST}, 8 days before it could leave" in entry.summary
+
+
 def test_a_partial_payment_re_renders_with_the_new_balance(smtp, book):
     drafted(book)
     customer = book.customers.get(ref="C2")
@@ -154,7 +167,7 @@ def test_review_mode_waits_for_a_person(smtp, book):
     waiting = services.awaiting_approval(book, FIRST)
     assert len(waiting) == 3
     services.approve(waiting[0], "camille")
-    assert [m.pk for m in services.deliver(book).delivered] == [waiting[0].pk]
+    assert [m.pk for m in services.deliver(book, as_of=FIRST).delivered] == [waiting[0].pk]
     causes = [e.cause for e in waiting[0].events.all()]
     assert "approved by camille" in causes
 

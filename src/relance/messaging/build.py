@@ -105,12 +105,15 @@ def _attachments(files: list[dict]) -> tuple[list[Attachment], list[dict]]:
 
 # --- the freshness check -----------------------------------------------------------------
 
-def fresh_look(batch: list[OutboxMessage], moves, day_of) -> set[int]:
+def fresh_look(batch: list[OutboxMessage], moves, day_of,
+               sending_on: date | None = None) -> set[int]:
     """Cancel or re-render what changed; returns the ids of the messages to send now.
 
-    ``moves`` is the batch's ``outbox.Log``; ``day_of(row)`` the day a move is dated.
+    ``moves`` is the batch's ``outbox.Log``; ``day_of(row)`` the day a move is dated;
+    ``sending_on`` the day the delivery acts on (a run's day), else ``day_of(row)``:
+    a message drafted for much earlier is too old to leave (``freshness.MAX_AGE``).
     """
-    facts = _Facts(batch)
+    facts = _Facts(batch, sending_on)
     ready, policies = set(), {}
     for row in batch:
         day = day_of(row)
@@ -139,7 +142,8 @@ def _rerender(row, verdict, facts, template: str, day: date, moves) -> set[int]:
 class _Facts:
     """What is true now about the invoices of a batch of messages."""
 
-    def __init__(self, batch: list[OutboxMessage]) -> None:
+    def __init__(self, batch: list[OutboxMessage], sending_on: date | None) -> None:
+        self.sending_on = sending_on
         by_action = {row.action_id: row for row in batch}
         records = list(StepRecord.objects.filter(action_id__in=by_action).values_list(
             "action_id", "invoice_id", "invoice__number", "balance_minor"))
@@ -166,7 +170,8 @@ class _Facts:
                     if made <= day <= until}
         return freshness.Situation(
             self.recorded[row.pk], self.current[row.pk], frozenset(disputed & numbers),
-            frozenset(promised & numbers), _customer_hold(row.action.customer, day))
+            frozenset(promised & numbers), _customer_hold(row.action.customer, day),
+            drafted_for=row.action.day, sending_on=self.sending_on or day)
 
 
 def _customer_hold(customer, day: date) -> str | None:

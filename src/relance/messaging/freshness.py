@@ -10,16 +10,23 @@ and promises, and the customer's pause and litigation, and asks :func:`check`:
 * some invoices were paid, disputed or promised, or a balance went down: re-render
   with what is still owed (spec/dunning-rules.md, rule 1: a message shows remaining
   balances) – except for a formal notice, a legal letter whose figures a person
-  approved: any change cancels it, and the collector issues a new one.
+  approved: any change cancels it, and the collector issues a new one;
+* the message waited too long (an approval forgotten, the relay down for days): its
+  dates, its interest and a formal notice's 8-day deadline speak of the day it was
+  drafted for, so it is cancelled rather than sent stale – after :data:`MAX_AGE`
+  days, :data:`MAX_AGE_NOTICE` for a formal notice (at least 5 of its 8 days left).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 THRESHOLD = Decimal("1.00")  # no claim under this balance (spec/dunning-rules.md, rule 1)
 SEND, RERENDER, CANCEL = "send", "rerender", "cancel"
+MAX_AGE = 7  # days a reminder may wait between the day it was drafted for and leaving
+MAX_AGE_NOTICE = 3  # a formal notice: its 8-day deadline runs from the drafted day
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +38,8 @@ class Situation:
     disputed: frozenset[str] = frozenset()
     promised: frozenset[str] = frozenset()
     customer_hold: str | None = None
+    drafted_for: date | None = None  # the day of the action the message was drafted for
+    sending_on: date | None = None  # the day the delivery acts on
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +54,9 @@ def check(situation: Situation, strict: bool = False) -> Verdict:
     s = situation
     if s.customer_hold:
         return Verdict(CANCEL, (), s.customer_hold)
+    stale = _stale(s, MAX_AGE_NOTICE if strict else MAX_AGE)
+    if stale:
+        return Verdict(CANCEL, (), stale)
     looks = {number: _why(number, s) for number in s.recorded}
     changed = [reason for reason, _still_owed in looks.values() if reason]
     keep = tuple(number for number, (_r, still_owed) in looks.items() if still_owed)
@@ -68,3 +80,14 @@ def _why(number: str, s: Situation) -> tuple[str | None, bool]:
     if balance != s.recorded[number]:
         return f"{number} balance {s.recorded[number]} → {balance}", True
     return None, True
+
+
+def _stale(s: Situation, max_age: int) -> str | None:
+    """Why the message is too old to leave, if it is."""
+    if s.drafted_for is None or s.sending_on is None:
+        return None
+    age = (s.sending_on - s.drafted_for).days
+    if age <= max_age:
+        return None
+    return (f"drafted for {s.drafted_for}, {age} days before it could leave: its dates "
+            f"and amounts are out of date (at most {max_age} days)")

@@ -38,7 +38,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -93,8 +93,9 @@ class Sender:
     """Delivers one organization's due messages through one transport."""
 
     def __init__(self, org, transport, clock: Callable[[], datetime],
-                 journal_dir: Path | None = None) -> None:
+                 journal_dir: Path | None = None, as_of: date | None = None) -> None:
         self.org, self.transport, self.clock = org, transport, clock
+        self.as_of = as_of  # the day this delivery acts on (a run's day), else today
         self.now = clock()
         self.conf = SendingSettings.of(org)
         self.token = claim_token()
@@ -168,7 +169,7 @@ class Sender:
     def dispatch(self, batch: list[OutboxMessage], wire: ThreadPoolExecutor) -> Flight:
         """Look again at a claimed batch and hand each message still due to the wire."""
         flight = Flight(batch, Log(self.now))
-        ready = fresh_look(batch, flight.moves, self.day)
+        ready = fresh_look(batch, flight.moves, self.day, self.as_of)
         for row in (r for r in batch if r.pk in ready):
             if self.stop is not None:  # the server is unreachable: do not try every message
                 self.postpone(row, self.stop, flight.moves, attempt=False)

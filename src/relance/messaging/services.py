@@ -58,19 +58,24 @@ def send_pending(org: Organization, day: date) -> tuple[list[OutboxMessage], lis
     from relance.messaging import tasks
 
     if tasks.enabled():
-        tasks.deliver_organization.delay(org.pk)
+        tasks.deliver_organization.delay(org.pk, day.isoformat())
         return [], failures
-    result = deliver(org)
+    result = deliver(org, as_of=day)
     return result.delivered, failures + result.failures
 
 
 def deliver(org: Organization, now: Callable[[], datetime] = clock, via=None,
-            limit: int | None = None) -> Outcome:
-    """Send ``org``'s approved, due messages (inside its send window for SMTP)."""
+            limit: int | None = None, as_of: date | None = None) -> Outcome:
+    """Send ``org``'s approved, due messages (inside its send window for SMTP).
+
+    ``as_of`` is the day the delivery acts on (a daily run's day; default: the local
+    date of ``now``): a message drafted for a day long before it is not sent
+    (``freshness.MAX_AGE``).
+    """
     via = via or transport(org)
     if via.respects_window and not window_open(org, now()):
         return Outcome(closed=closed_until(org, now()))
-    return Sender(org, via, now).run(limit)
+    return Sender(org, via, now, as_of=as_of).run(limit)
 
 
 def closed_until(org: Organization, now: datetime) -> str:

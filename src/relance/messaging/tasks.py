@@ -73,13 +73,15 @@ def task(fn):
 
 
 @task
-def deliver_organization(org_id: int) -> int:
-    """Deliver one organization's due messages; returns how many went out."""
+def deliver_organization(org_id: int, day: str | None = None) -> int:
+    """Deliver one organization's due messages as of ``day`` (ISO; default today);
+    returns how many went out."""
     _setup_django()
     from relance.ledger.models import Organization
     from relance.messaging.services import deliver
 
-    return len(deliver(Organization.objects.get(pk=org_id)).delivered)
+    as_of = date.fromisoformat(day) if day else None
+    return len(deliver(Organization.objects.get(pk=org_id), as_of=as_of).delivered)
 
 
 @task

@@ -13,6 +13,7 @@ from datetime import date
 
 from django.db.models import QuerySet
 
+import relance.clock
 from relance.messaging import services
 from relance.messaging.models import OutboxMessage
 
@@ -78,10 +79,11 @@ def deliver(org) -> None:
     """Send now what is approved, unless workers do it (a broker is configured)."""
     from relance.messaging import tasks
 
+    day = relance.clock.today(org.timezone)  # the day the page's user works on
     if tasks.broker_url():
-        tasks.deliver_organization.delay(org.pk)
+        tasks.deliver_organization.delay(org.pk, day.isoformat())
     else:
-        services.deliver(org)
+        services.deliver(org, as_of=day)
 
 
 def skip(message: OutboxMessage, user, reason: str) -> OutboxMessage:

@@ -20,20 +20,24 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--org", help="one organization (default: all)")
-        parser.add_argument("--date", help="draft messages of actions up to this day "
-                                           "(default: today, local time)")
+        parser.add_argument("--date", help="draft messages of actions up to this day and "
+                                           "send as of it; a message drafted for more than "
+                                           "7 days earlier (3 for a formal notice) is "
+                                           "cancelled, not sent stale (default: today, "
+                                           "local time)")
         parser.add_argument("--limit", type=int, help="stop after this many messages")
 
     def handle(self, *args, **o):
         ensure_database()
         orgs = [organization(o["org"])] if o["org"] else list(Organization.objects.all())
         for org in orgs:
-            failures = outbox.prepare(org, parse_day(o["date"], org), clock())
+            day = parse_day(o["date"], org)
+            failures = outbox.prepare(org, day, clock())
             if tasks.enabled():
-                tasks.deliver_organization.delay(org.pk)
+                tasks.deliver_organization.delay(org.pk, day.isoformat())
                 self.stdout.write(f"{org.slug}: delivery queued for the workers")
                 continue
-            result = deliver(org, limit=o["limit"])
+            result = deliver(org, limit=o["limit"], as_of=day)
             line = (f"{org.slug}: {len(result.delivered)} delivered, "
                     f"{len(failures) + len(result.failures)} failed")
             if result.postponed:
