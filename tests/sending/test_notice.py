@@ -53,3 +53,23 @@ def test_a_notice_without_its_rate_is_failed_with_the_reason(smtp, book, monkeyp
     assert {r.status for r in rows} == {"failed"} and all("2026-S1" in r.error for r in rows)
     sent_before = len(smtp.messages)
     assert not services.deliver(book).delivered and len(smtp.messages) == sent_before
+
+
+def test_a_notice_left_unapproved_expires_at_the_run_three_days_on(smtp, book):
+    """Its 8-day deadline runs from the day it was drafted for: after 3 days unapproved
+    it leaves the approval queue, cancelled with the reason on the timeline."""
+    from datetime import timedelta
+
+    from relance.dunning.models import TimelineEntry
+
+    run_to_notice(book)
+    run_day(book, NOTICE_DAY + timedelta(days=3))
+    assert len(services.awaiting_approval(book, NOTICE_DAY + timedelta(days=3))) == 3
+    run_day(book, NOTICE_DAY + timedelta(days=4))
+    assert not services.awaiting_approval(book, NOTICE_DAY + timedelta(days=4))
+    rows = OutboxMessage.objects.filter(action__step="formal_notice")
+    assert {r.status for r in rows} == {"cancelled"}
+    summaries = TimelineEntry.objects.filter(kind="message_cancelled").values_list(
+        "summary", flat=True)
+    assert sum("not approved in time: drafted for 2026-04-01, 4 days" in s
+               for s in summaries) == 3

@@ -54,7 +54,7 @@ def check(situation: Situation, strict: bool = False) -> Verdict:
     s = situation
     if s.customer_hold:
         return Verdict(CANCEL, (), s.customer_hold)
-    stale = _stale(s, MAX_AGE_NOTICE if strict else MAX_AGE)
+    stale = too_old(s.drafted_for, s.sending_on, strict)
     if stale:
         return Verdict(CANCEL, (), stale)
     looks = {number: _why(number, s) for number in s.recorded}
@@ -82,12 +82,14 @@ def _why(number: str, s: Situation) -> tuple[str | None, bool]:
     return None, True
 
 
-def _stale(s: Situation, max_age: int) -> str | None:
-    """Why the message is too old to leave, if it is."""
-    if s.drafted_for is None or s.sending_on is None:
+def too_old(drafted_for: date | None, sending_on: date | None, strict: bool) -> str | None:
+    """Why a message drafted for ``drafted_for`` is too old to leave on ``sending_on``
+    (``strict``: a formal notice), if it is."""
+    if drafted_for is None or sending_on is None:
         return None
-    age = (s.sending_on - s.drafted_for).days
+    max_age = MAX_AGE_NOTICE if strict else MAX_AGE
+    age = (sending_on - drafted_for).days
     if age <= max_age:
         return None
-    return (f"drafted for {s.drafted_for}, {age} days before it could leave: its dates "
+    return (f"drafted for {drafted_for}, {age} days before it could leave: its dates "
             f"and amounts are out of date (at most {max_age} days)")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from email.headerregistry import Address
 from functools import lru_cache
 
@@ -22,7 +22,7 @@ from django.db.models import Prefetch
 from relance.dunning.models import Action, StepRecord, TimelineEntry
 from relance.errors import DeliveryError, InputError, RateMissing, RelanceError
 from relance.ledger.models import Organization
-from relance.messaging import bulk, states
+from relance.messaging import bulk, freshness, states
 from relance.messaging.compose import (
     CONTACTS,
     FORMAL_NOTICE,
@@ -268,3 +268,25 @@ def retry(message: OutboxMessage, by: str, at: datetime, day: date) -> OutboxMes
                                              "recipients", "files", "attachments")}
     return _one(message, states.APPROVED, f"retried by {by}", at, day, attempts=0,
                 next_attempt_at=None, error="", **fields)
+
+
+def expire(org: Organization, day: date, at: datetime) -> int:
+    """Cancel what awaits approval and is already too old to leave on ``day``
+    (``freshness.too_old``), so the approval queue holds only what can still go out;
+    returns how many. Each gets a timeline line saying why.
+    """
+    oldest = day - timedelta(days=freshness.MAX_AGE_NOTICE)
+    rows = list(OutboxMessage.objects.filter(organization=org, status=states.AWAITING,
+                                             action__day__lt=oldest)
+                .select_related("action__customer"))
+    moves, policies, expired = Log(at), {}, []
+    for row in rows:
+        reason = freshness.too_old(row.action.day, day,
+                                   template_of(row.action, policies) == FORMAL_NOTICE)
+        if reason:
+            moves.move(row, states.CANCELLED, f"not approved in time: {reason}", day)
+            expired.append(row.pk)
+    with transaction.atomic():
+        OutboxMessage.objects.filter(pk__in=expired).update(status=states.CANCELLED)
+        moves.flush()
+    return len(expired)

@@ -54,6 +54,7 @@ def send_pending(org: Organization, day: date) -> tuple[list[OutboxMessage], lis
     awaiting approval are listed by :func:`awaiting_approval`; with a broker, delivery
     happens on the workers and this returns no delivered message.
     """
+    outbox.expire(org, day, clock())
     failures = outbox.prepare(org, day, clock())
     from relance.messaging import tasks
 

@@ -32,6 +32,7 @@ class Command(BaseCommand):
         orgs = [organization(o["org"])] if o["org"] else list(Organization.objects.all())
         for org in orgs:
             day = parse_day(o["date"], org)
+            outbox.expire(org, day, clock())
             failures = outbox.prepare(org, day, clock())
             if tasks.enabled():
                 tasks.deliver_organization.delay(org.pk, day.isoformat())

@@ -5,6 +5,7 @@ dated so that every step of the standard scenario happens on the demo day. With
 ``--fec`` and ``--contacts`` it does the same on your own files.
 """
 
+import os
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -97,13 +98,22 @@ class Command(BaseCommand):
             w(f"      {m.path}")
         waiting = awaiting_approval(org, day)
         w(f"awaiting approval: {len(waiting)}")
+        command = f"relance --data {_shown(settings.DATA_DIR)}"
         for m in waiting:
             w(f"  {m.pk} {m.recipients.replace(chr(10), ', ')}: {m.subject}"
-              f"  (relance approve {m.pk})")
+              f"  ({command} approve {m.pk})")
+        if waiting:  # the demo's day is not today: send as of it, or the notice is stale
+            w(f"  then: {command} send --date {day}")
         for f in report.failures:
             w(f"  FAILED {f}")
         w(f"outbox folder: {settings.OUTBOX_DIR}")
         w(f"web login: {DEMO_LOGIN[0]} / {DEMO_LOGIN[1]}")
+
+
+def _shown(folder: Path) -> str:
+    """``folder`` as the user can type it from here."""
+    relative = os.path.relpath(folder)
+    return folder.as_posix() if relative.startswith("..") else relative
 
 
 def _order(step: str) -> int:
