@@ -109,6 +109,18 @@ def test_the_mapping_is_recognised_from_the_header_when_none_is_named(banks):
     assert BankLine.objects.count() == 4
 
 
+def test_an_amount_with_more_decimals_than_the_currency_is_a_rejected_row(banks):
+    """12,345 € cannot be a euro amount: that row is refused, the others are imported."""
+    data = ("Date;Libellé;Débit;Crédit\r\n13/03/2026;VIR A;;100,00\r\n"
+            "13/03/2026;VIR B;;12,345\r\n").encode("cp1252")
+    report = import_statement(banks, data, "trois-decimales.csv",
+                              mapping="Crédit Agricole export")
+    assert report.count("created") == 1
+    [error] = report.rejected
+    assert error.line == 3 and "more decimals than EUR allows" in error.message
+    assert list(BankLine.objects.values_list("amount_minor", flat=True)) == [10000]
+
+
 def test_importing_the_same_export_twice_changes_nothing(banks):
     import_statement(banks, FRENCH, "releve.csv")
     rows = list(BankLine.objects.values_list("key", "status", "amount_minor"))

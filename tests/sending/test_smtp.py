@@ -83,7 +83,7 @@ def test_a_temporary_refusal_is_retried_later_then_sent(smtp, book):
     later = services.deliver(book, now=at(NOON + timedelta(minutes=1)))
     assert [m.pk for m in later.delivered] == [waiting.pk]
     waiting.refresh_from_db()
-    assert (waiting.status, waiting.attempts) == ("sent", 2)
+    assert (waiting.status, waiting.attempts, waiting.error) == ("sent", 2, "")
     assert [e.to_status for e in waiting.events.all()] == [
         "approved", "sending", "approved", "sending", "sent"]
     assert smtp.ids()[waiting.message_id] == 1
@@ -139,8 +139,9 @@ def test_a_reminder_approved_too_late_is_cancelled_not_sent_with_stale_dates(smt
     services.approve(row, "camille")
     result = services.deliver(book, now=at(NOON + timedelta(days=8)))
     assert not result.delivered and not smtp.messages
+    assert [c.split(":")[0] for c in result.cancelled] == [f"C2 reminder_1 {FIRST}"]
     row.refresh_from_db()
-    assert row.status == "cancelled"
+    assert row.status == "cancelled" and row.error.startswith(f"drafted for {FIRST}")
     entry = TimelineEntry.objects.get(action=row.action, kind="message_cancelled")
     assert f"drafted for {FIRST}, 8 days before it could leave" in entry.summary
 

@@ -42,6 +42,18 @@ def test_approve_sends_and_the_card_says_so(alice, w):
     assert message.status == "written"  # no SMTP relay in this test: the outbox folder
 
 
+def test_approving_a_message_too_old_to_send_says_it_was_not_sent(alice, w, monkeypatch):
+    from datetime import timedelta
+
+    monkeypatch.setattr("relance.clock.today", lambda timezone="Europe/Paris": DAY + timedelta(
+        days=8))
+    message = awaiting(w["acme"], "C1")
+    page = alice.post(f"/o/acme/messages/{message.pk}/approve/", **HTMX).content.decode()
+    assert "Non envoyé : drafted for 2026-03-16, 8 days before it could leave" in page
+    message.refresh_from_db()
+    assert message.status == "cancelled"
+
+
 def test_skip_needs_a_reason_said_next_to_the_field(alice, w):
     message = awaiting(w["acme"], "C1")
     response = alice.post(f"/o/acme/messages/{message.pk}/skip/", {"reason": ""}, **HTMX)

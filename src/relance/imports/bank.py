@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from relance.core.money import to_minor
+from relance.core.money import MoneyError, to_minor
 from relance.formats import RowError
 from relance.formats.bank import BankStatement, detect_and_parse
 from relance.imports import bank_csv
@@ -47,7 +47,11 @@ def import_statement(org: Organization, data: bytes, name: str = "statement",
             if abs(line.amount) >= TOO_LARGE:  # a column misread, not a movement
                 report.rejected.append(RowError(line.line, f"amount out of range: {line.amount}"))
                 continue
-            row, created = _store(org, statement, line, name)
+            try:
+                row, created = _store(org, statement, line, name)
+            except MoneyError as exc:  # 12,345 €: more decimals than the currency has
+                report.rejected.append(RowError(line.line, f"amount: {exc}"))
+                continue
             report.add(line.line, "bank_line", line.key[:12], "created" if created else "unchanged")
             if created and row.status == "unmatched":
                 new_credits.append(row)

@@ -122,7 +122,9 @@ def fresh_look(batch: list[OutboxMessage], moves, day_of,
         if verdict.decision == freshness.SEND:
             ready.add(row.pk)
         elif verdict.decision == freshness.CANCEL:
-            moves.move(row, states.CANCELLED, f"not sent: {verdict.reason}", day)
+            row.error = verdict.reason  # shown with the message, not only on the timeline
+            moves.move(row, states.CANCELLED, f"not sent: {verdict.reason}",
+                       sending_on or day)
         else:
             ready |= _rerender(row, verdict, facts, template, day, moves)
     return ready

@@ -69,6 +69,7 @@ class Outcome:
     delivered: list[OutboxMessage] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
     postponed: list[str] = field(default_factory=list)  # temporary failures, retried later
+    cancelled: list[str] = field(default_factory=list)  # the freshness check's, with why
     closed: str = ""  # why nothing was tried (outside the send window)
 
 
@@ -169,7 +170,9 @@ class Sender:
     def dispatch(self, batch: list[OutboxMessage], wire: ThreadPoolExecutor) -> Flight:
         """Look again at a claimed batch and hand each message still due to the wire."""
         flight = Flight(batch, Log(self.now))
-        ready = fresh_look(batch, flight.moves, self.day, self.as_of)
+        ready = fresh_look(batch, flight.moves, self.day, self.as_of or self.today())
+        self.outcome.cancelled += [f"{r.action.customer.ref} {r.action.step} {r.action.day}: "
+                                   f"{r.error}" for r in batch if r.status == states.CANCELLED]
         for row in (r for r in batch if r.pk in ready):
             if self.stop is not None:  # the server is unreachable: do not try every message
                 self.postpone(row, self.stop, flight.moves, attempt=False)
@@ -239,6 +242,7 @@ class Sender:
         target = states.WRITTEN if self.transport.name == "folder" else states.SENT
         row.headers, row.files, row.path = built.headers, built.files, receipt.path
         row.smtp_reply, row.sent_at, row.claimed_by = receipt.reply, self.now, ""
+        row.error = ""  # an earlier attempt's failure is history now (in the events)
         moves.move(row, target, f"{receipt.reply} ({self.transport.name})", self.day(row))
         if receipt.refused:
             refused = Failure(True, "refused: " + ", ".join(receipt.refused), receipt.refused)
@@ -285,6 +289,12 @@ class Sender:
             if wait:
                 time.sleep(wait)
             bucket.take(time.monotonic())
+
+    def today(self) -> date:
+        """The organization's local date now: what a delivery acts on by default."""
+        from zoneinfo import ZoneInfo
+
+        return self.now.astimezone(ZoneInfo(self.org.timezone)).date()
 
     def day(self, row: OutboxMessage):
         """The timeline day of a move: the run's day for the folder, else the local day."""

@@ -96,6 +96,9 @@ def approve(request: HttpRequest, org, pk: int) -> HttpResponse:
         pipeline.approve(msg, request.user)
     except RelanceError as exc:
         return _card(request, msg, error=str(exc))
+    msg.refresh_from_db()
+    if msg.status == "cancelled":  # the last look before sending found it stale or paid
+        return _card(request, msg, error=_("Not sent: %(reason)s") % {"reason": msg.error})
     return _after(request, org, msg, _("Approved: the message goes out in the send window."))
 
 

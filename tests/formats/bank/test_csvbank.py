@@ -99,7 +99,7 @@ def test_thousands_marks_between_groups_of_three_digits(written, read):
     assert errors == [] and statement.lines[0].amount == read
 
 
-@pytest.mark.parametrize("written", ["7.50", "1.5", "12.34,5", "1.2345,00"])
+@pytest.mark.parametrize("written", ["7.50", "1.5", "12.34,5", "1.2345,00", "1e3", "NaN"])
 def test_a_dot_that_cannot_group_thousands_is_refused_not_read_as_hundreds(written):
     """Under a ``,`` mapping, ``7.50`` is someone's 7.50, not 750: the row is refused."""
     statements, [error] = csvbank.parse_csv(rows(f"11/03/2026;x;;{written}"), SIMPLE)

@@ -210,6 +210,8 @@ def _amount(text: str, separator: str, field: str) -> Decimal:
         if not _GROUPED[separator].fullmatch(cleaned):
             raise ValueError(f"{field}: not an amount: {text!r}")
         cleaned = cleaned.replace(grouping, "")
+    if not _PLAIN.fullmatch(cleaned):  # "1e3", "NaN": Decimal reads them, banks do not
+        raise ValueError(f"{field}: not an amount: {text!r}")
     try:
         value = Decimal(cleaned.replace(separator, "."))
     except InvalidOperation:
@@ -227,6 +229,7 @@ def _amount(text: str, separator: str, field: str) -> Decimal:
 _GROUPED = {sep: re.compile(rf"-?\d{{1,3}}(?:{re.escape(group)}\d{{3}})+(?:{re.escape(sep)}\d*)?")
             for sep, group in ((",", "."), (".", ","))}
 _TOO_LARGE = Decimal(10) ** 13
+_PLAIN = re.compile(r"-?\d*[.,]?\d*")
 
 
 def _date(text: str, date_format: str, field: str) -> date:

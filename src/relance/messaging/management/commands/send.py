@@ -32,7 +32,7 @@ class Command(BaseCommand):
         orgs = [organization(o["org"])] if o["org"] else list(Organization.objects.all())
         for org in orgs:
             day = parse_day(o["date"], org)
-            outbox.expire(org, day, clock())
+            expired = outbox.expire(org, day, clock())
             failures = outbox.prepare(org, day, clock())
             if tasks.enabled():
                 tasks.deliver_organization.delay(org.pk, day.isoformat())
@@ -43,9 +43,16 @@ class Command(BaseCommand):
                     f"{len(failures) + len(result.failures)} failed")
             if result.postponed:
                 line += f", {len(result.postponed)} postponed"
+            if result.cancelled or expired:
+                line += f", {len(result.cancelled) + expired} cancelled"
             self.stdout.write(line + (f" ({result.closed})" if result.closed else ""))
             for failure in failures + result.failures:
                 self.stdout.write(f"  FAILED {failure}")
+            if expired:
+                self.stdout.write(f"  EXPIRED {expired} awaiting approval, too old to send "
+                                  f"as of {day} (not approved in time)")
+            for cancelled in result.cancelled[:SHOWN]:
+                self.stdout.write(f"  CANCELLED {cancelled}")
             for postponed in result.postponed[:SHOWN]:
                 self.stdout.write(f"  POSTPONED {postponed}")
             if len(result.postponed) > SHOWN:
