@@ -111,6 +111,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
+# The send window's 09:00 and 17:00 defaults are meant as fixed times; Django warns about
+# a fixed time default whenever a command happens to start within ten seconds of it.
+SILENCED_SYSTEM_CHECKS = ["fields.W161"]
 STATIC_URL = "static/"
 
 # Our own SMTP settings (Django's EMAIL_* settings are deprecated in favour of MAILERS,

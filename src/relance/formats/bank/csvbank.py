@@ -138,7 +138,9 @@ def _decode(data: bytes, encoding: str) -> str:
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
-        raise FormatError(f"CSV: not valid {encoding} text (byte {exc.start})") from None
+        hint = (" – is the export Windows-1252? set the mapping's encoding to cp1252"
+                if encoding.startswith("utf") else "")
+        raise FormatError(f"CSV: not valid {encoding} text (byte {exc.start}){hint}") from None
 
 
 def _rows(text: str, mapping: CsvMapping) -> list[tuple[int, list[str]]]:
