@@ -300,9 +300,7 @@ class Sender:
         """The timeline day of a move: the run's day for the folder, else the local day."""
         if self.transport.name == "folder":
             return row.action.day
-        from zoneinfo import ZoneInfo
-
-        return self.now.astimezone(ZoneInfo(self.org.timezone)).date()
+        return self.today()
 
 
 OUTCOME_FIELDS = ("status", "headers", "files", "path", "smtp_reply", "sent_at", "claimed_by",
