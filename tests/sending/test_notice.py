@@ -65,7 +65,7 @@ def test_a_notice_left_unapproved_expires_at_the_run_three_days_on(smtp, book):
     run_to_notice(book)
     run_day(book, NOTICE_DAY + timedelta(days=3))
     assert len(services.awaiting_approval(book, NOTICE_DAY + timedelta(days=3))) == 3
-    run_day(book, NOTICE_DAY + timedelta(days=4))
+    assert run_day(book, NOTICE_DAY + timedelta(days=4)).expired == 3
     assert not services.awaiting_approval(book, NOTICE_DAY + timedelta(days=4))
     rows = OutboxMessage.objects.filter(action__step="formal_notice")
     assert {r.status for r in rows} == {"cancelled"}

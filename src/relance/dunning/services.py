@@ -67,6 +67,7 @@ class RunReport:
     actions: list[Action] = field(default_factory=list)
     messages: list = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
+    expired: int = 0  # messages awaiting approval too old to send now (cancelled)
 
     def by_step(self) -> dict[str, int]:
         counts: dict[str, int] = defaultdict(int)
@@ -157,8 +158,10 @@ class DayRun:
             if self.progress:
                 self.progress(self.report.examined, total)
         if send:
-            from relance.messaging.services import send_pending
+            from relance.messaging import outbox
+            from relance.messaging.services import clock, send_pending
 
+            self.report.expired = outbox.expire(self.org, self.day, clock())
             self.report.messages, self.report.failures = send_pending(self.org, self.day)
         return self.report
 

@@ -29,4 +29,7 @@ def format_report(report) -> str:
     lines += [f"  {m.status}: {m.recipients.replace(chr(10), ', ')} – {m.subject}"
               + (f" ({m.path})" if m.path else "") for m in report.messages]
     lines += [f"  FAILED {f}" for f in report.failures]
+    if report.expired:
+        lines.append(f"  EXPIRED {report.expired} awaiting approval, too old to send as of "
+                     f"{report.day} (not approved in time)")
     return "\n".join(lines)
