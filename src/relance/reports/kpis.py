@@ -8,35 +8,15 @@ of loops over loaded invoices. Any number of days and periods cost the same two 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
 from relance.core.money import from_minor
-from relance.core.reporting import Period, countback_months
+from relance.core.reporting import Period, countback
 from relance.core.reporting.book import ZERO, percent, two_places
 from relance.reports.queries import RunningTotal, daily_ledger
-
-
-def countback(receivables: Decimal, sales_of: Callable[[Period], Decimal],
-              first_issued: date | None, as_of: date) -> Decimal:
-    """DSO by countback (docs/reporting.md): the walk of
-    :func:`relance.core.reporting.dso_countback`, reading each period's sales from
-    ``sales_of``; ``first_issued`` is the earliest issue date (the walk stops before it)."""
-    left, days = receivables, ZERO
-    first = first_issued or as_of
-    for month in countback_months(as_of):
-        if left <= 0 or month.end < first:
-            break
-        month_sales = sales_of(month)
-        if month_sales >= left:
-            days += left / month_sales * month.days
-            left = ZERO
-        else:
-            days += month.days
-            left -= month_sales
-    return two_places(days)
 
 
 def dso(receivables: Decimal, issued: RunningTotal, currency: str, as_of: date) -> Decimal:

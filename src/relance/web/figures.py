@@ -18,7 +18,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 
 from relance.core.money import from_minor, to_minor
 from relance.core.reporting.book import two_places
-from relance.core.reporting.kpi import countback_months
+from relance.core.reporting.kpi import countback as core_countback
 from relance.dunning.models import Promise, Task
 from relance.ledger.models import Allocation, Customer, Invoice, Organization
 from relance.web import pipeline
@@ -135,22 +135,14 @@ def dso(invoices: QuerySet, currency: str, receivables: Decimal, as_of: date) ->
 def countback(receivables: Decimal, sales_by_month: dict[date, Decimal], as_of: date) -> Decimal:
     """DSO by countback from monthly sales (docs/reporting.md, "DSO, countback method").
 
-    The same walk as ``relance.core.reporting.dso_countback``, on totals already summed
-    by month: a month without sales counts whole, the walk stops with the first month
-    that covers what is left, or after ``COUNTBACK_MONTHS``.
+    The core's walk (``relance.core.reporting.countback``) on totals already summed by
+    month: a month without sales counts whole, the walk stops with the first month that
+    covers what is left, or after ``COUNTBACK_MONTHS``.
     """
-    left, days = receivables, ZERO
-    for n, month in enumerate(countback_months(as_of)):
-        if left <= 0 or n >= COUNTBACK_MONTHS or not sales_by_month:
-            break
-        if month.end < min(sales_by_month):
-            break
-        month_sales = sales_by_month.get(month.start, ZERO)
-        if month_sales >= left:
-            return two_places(days + left / month_sales * month.days)
-        days += month.days
-        left -= month_sales
-    return two_places(days)
+    if not sales_by_month:
+        return two_places(ZERO)
+    return core_countback(receivables, lambda month: sales_by_month.get(month.start, ZERO),
+                          min(sales_by_month), as_of, COUNTBACK_MONTHS)
 
 
 def customer_balances(customers: QuerySet, as_of: date) -> QuerySet:

@@ -32,6 +32,7 @@ from relance.core.reporting.collection import (
 )
 from relance.core.reporting.kpi import (
     cei,
+    countback,
     countback_months,
     current_receivables,
     dso_countback,
@@ -42,7 +43,7 @@ from relance.core.reporting.kpi import (
 __all__ = [
     "BEFORE_ANY_STEP", "BUCKETS", "AgedBalance", "AgedRow", "CollectorAction", "DaysLate",
     "Period", "PromiseTally", "StepEvent", "actions_per_collector", "aged_balance",
-    "aged_balances", "average_days_late", "bucket", "cei", "countback_months",
+    "aged_balances", "average_days_late", "bucket", "cei", "countback", "countback_months",
     "current_receivables", "days_overdue", "dso_countback", "dso_ratio", "on_time_share",
     "overdue_ratio", "paid_in", "payments_only", "promises_kept", "receivables",
     "recovered_by_step", "sales", "settled_on", "unallocated_credit",

@@ -8,7 +8,7 @@ sides of each ratio are measured alike.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -55,19 +55,26 @@ def dso_countback(invoices: Iterable[Invoice], allocations: Iterable[Allocation]
     invoice issued yesterday does not look like slow collection.
     """
     book = issued_by(of_currency(invoices, currency), as_of)
-    left = receivables(book, allocations, as_of)
-    first = min((inv.issued for inv in book), default=as_of)
-    days = ZERO
-    for month in countback_months(as_of):
-        if left <= 0 or month.end < first:
+    return countback(receivables(book, allocations, as_of), lambda month: sales(book, month),
+                     min((inv.issued for inv in book), default=None), as_of)
+
+
+def countback(left: Decimal, sales_of: Callable[[Period], Decimal], first_issued: date | None,
+              as_of: date, months: int | None = None) -> Decimal:
+    """The walk of :func:`dso_countback` from receivables ``left``, whatever gives each
+    period's sales (loaded invoices here, sums by day or month from the database in the
+    reports and pages). It stops before the period of ``first_issued`` (the earliest
+    sale), or after ``months`` periods when given.
+    """
+    days, first = ZERO, first_issued or as_of
+    for n, month in enumerate(countback_months(as_of)):
+        if left <= 0 or month.end < first or (months is not None and n >= months):
             break
-        month_sales = sales(book, month)
+        month_sales = sales_of(month)
         if month_sales >= left:
-            days += left / month_sales * month.days
-            left = ZERO
-        else:
-            days += month.days
-            left -= month_sales
+            return two_places(days + left / month_sales * month.days)
+        days += month.days
+        left -= month_sales
     return two_places(days)
 
 
