@@ -12,19 +12,16 @@ others wait in the review queue. Debits are kept for the record.
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 from django.db import transaction
 
 from relance.core.money import MoneyError, to_minor
 from relance.formats import RowError
-from relance.formats.bank import BankStatement, detect_and_parse
+from relance.formats.bank import TOO_LARGE, BankStatement, detect_and_parse
 from relance.imports import bank_csv
 from relance.imports.report import ImportReport
 from relance.ledger.models import BankLine, Organization
 from relance.ledger.reconcile import reconcile
-
-TOO_LARGE = Decimal(10) ** 13  # ten thousand billion: beyond any bank movement
 
 
 @transaction.atomic
@@ -44,7 +41,7 @@ def import_statement(org: Organization, data: bytes, name: str = "statement",
     new_credits = []
     for statement in statements:
         for line in statement.lines:
-            if abs(line.amount) >= TOO_LARGE:  # a column misread, not a movement
+            if abs(line.amount) >= TOO_LARGE:
                 report.rejected.append(RowError(line.line, f"amount out of range: {line.amount}"))
                 continue
             try:

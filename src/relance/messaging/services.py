@@ -54,8 +54,7 @@ def send_pending(org: Organization, day: date) -> tuple[list[OutboxMessage], lis
     awaiting approval are listed by :func:`awaiting_approval`; with a broker, delivery
     happens on the workers and this returns no delivered message.
     """
-    outbox.expire(org, day, clock())
-    failures = outbox.prepare(org, day, clock())
+    failures = outbox.prepare(org, day, clock())  # the run expired what waited too long
     from relance.messaging import tasks
 
     if tasks.enabled():
@@ -74,20 +73,19 @@ def deliver(org: Organization, now: Callable[[], datetime] = clock, via=None,
     (``freshness.MAX_AGE``).
     """
     via = via or transport(org)
-    if via.respects_window and not window_open(org, now()):
-        return Outcome(closed=closed_until(org, now()))
+    closed = via.respects_window and closed_now(org, now())
+    if closed:
+        return Outcome(closed=closed)
     return Sender(org, via, now, as_of=as_of).run(limit)
 
 
-def closed_until(org: Organization, now: datetime) -> str:
-    """Why nothing leaves now, and when it can: the window's next opening, local time."""
-    return (f"outside the send window; it opens {_opening(org, now)[1]:%Y-%m-%d %H:%M} "
-            f"({org.timezone})")
-
-
-def window_open(org: Organization, now: datetime) -> bool:
+def closed_now(org: Organization, now: datetime) -> str:
+    """Why nothing leaves now and when it can (the window's next opening, local time);
+    empty when the send window is open."""
     local, opening = _opening(org, now)
-    return opening == local
+    if opening == local:
+        return ""
+    return f"outside the send window; it opens {opening:%Y-%m-%d %H:%M} ({org.timezone})"
 
 
 def _opening(org: Organization, now: datetime) -> tuple[datetime, datetime]:

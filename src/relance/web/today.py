@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from relance.dunning.models import Action, Task
 from relance.errors import RelanceError
+from relance.messaging import states
 from relance.messaging.models import OutboxMessage
 from relance.web import calls, pipeline
 from relance.web.figures import promises_due
@@ -97,7 +98,7 @@ def approve(request: HttpRequest, org, pk: int) -> HttpResponse:
     except RelanceError as exc:
         return _card(request, msg, error=str(exc))
     msg.refresh_from_db()
-    if msg.status == "cancelled":  # the last look before sending found it stale or paid
+    if msg.status == states.CANCELLED:  # the last look before sending: stale, or paid
         return _card(request, msg, error=_("Not sent: %(reason)s") % {"reason": msg.error})
     return _after(request, org, msg, _("Approved: the message goes out in the send window."))
 

@@ -24,7 +24,14 @@ from decimal import Decimal, InvalidOperation
 
 from relance.errors import FormatError
 from relance.formats import RowError
-from relance.formats.bank import BankLine, BankStatement, Parser, assign_keys, check_size
+from relance.formats.bank import (
+    TOO_LARGE,
+    BankLine,
+    BankStatement,
+    Parser,
+    assign_keys,
+    check_size,
+)
 
 # Characters banks put inside amounts that carry no value.
 _NOISE = str.maketrans("", "", " \u00a0\u202f'€$£+")
@@ -222,7 +229,7 @@ def _amount(text: str, separator: str, field: str) -> Decimal:
         raise ValueError(f"{field}: not an amount: {text!r}")
     if not value:
         raise ValueError(f"{field}: the amount is zero: {text!r}")
-    if abs(value) >= _TOO_LARGE:
+    if abs(value) >= TOO_LARGE:
         raise ValueError(f"{field}: amount out of range: {text!r}")
     return value
 
@@ -230,7 +237,6 @@ def _amount(text: str, separator: str, field: str) -> Decimal:
 # "1.234.567,89" / "1,234,567.89": a group of one to three digits, then groups of three.
 _GROUPED = {sep: re.compile(rf"-?\d{{1,3}}(?:{re.escape(group)}\d{{3}})+(?:{re.escape(sep)}\d*)?")
             for sep, group in ((",", "."), (".", ","))}
-_TOO_LARGE = Decimal(10) ** 13
 _PLAIN = re.compile(r"-?\d*[.,]?\d*")
 
 
