@@ -6,6 +6,8 @@ dated so that every step of the standard scenario happens on the demo day. With
 """
 
 import os
+import shutil
+import sys
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -98,7 +100,7 @@ class Command(BaseCommand):
             w(f"      {m.path}")
         waiting = awaiting_approval(org, day)
         w(f"awaiting approval: {len(waiting)}")
-        command = f"relance --data {_shown(settings.DATA_DIR)}"
+        command = f"{_program()} --data {_shown(settings.DATA_DIR)}"
         for m in waiting:
             w(f"  {m.pk} {m.recipients.replace(chr(10), ', ')}: {m.subject}"
               f"  ({command} approve {m.pk})")
@@ -108,6 +110,14 @@ class Command(BaseCommand):
             w(f"  FAILED {f}")
         w(f"outbox folder: {settings.OUTBOX_DIR}")
         w(f"web login: {DEMO_LOGIN[0]} / {DEMO_LOGIN[1]}")
+
+
+def _program() -> str:
+    """How the user can call this command again: ``relance`` when it is on the PATH,
+    else the path it was started from (``./relance.sh demo`` runs ``.venv/bin/relance``)."""
+    if shutil.which("relance") or not sys.argv[0].endswith("relance"):
+        return "relance"
+    return _shown(Path(sys.argv[0]))
 
 
 def _shown(folder: Path) -> str:
