@@ -152,18 +152,22 @@ def aged_sums(scope: Scope, as_of: date, keys: tuple[str, ...] = BY_CUSTOMER,
     dated after ``as_of``, none for a report of today.
     """
     width = len(keys)
-    cells = {row[:width]: [*row[width:], 0] for row in _open_buckets(scope, as_of, keys)}
-    blank = [0] * CELLS
+    # Rows end with a 0 for ``unallocated``; made lists only when something changes.
+    cells: dict[tuple, Sequence[int]] = {
+        row[:width]: row[width:] for row in _open_buckets(scope, as_of, keys)}
+    blank = (0,) * CELLS
+
+    def change(key: tuple, amounts: Sequence[int], sign: int) -> None:
+        cells[key] = [a + sign * b for a, b in zip(cells.get(key, blank), amounts, strict=True)]
+
     for row in _allocations_after(scope, as_of, keys):
         paid = row[2 * width + 1:]
         if any(paid):
-            owed = cells.setdefault(row[:width], blank.copy())
-            for n, amount in enumerate(paid):
-                owed[n] += amount
+            change(row[:width], (*paid, 0), 1)
         if given := row[2 * width]:
-            cells.setdefault(row[width:2 * width], blank.copy())[-1] -= given
+            change(row[width:2 * width], (0,) * len(BUCKETS) + (given,), -1)
     for *key, left in _open_credits(scope, as_of, keys):
-        cells.setdefault(tuple(key), blank.copy())[-1] -= left
+        change(tuple(key), (0,) * len(BUCKETS) + (left,), -1)
     return {key: row for key, row in cells.items() if any(row)}
 
 
@@ -172,21 +176,27 @@ OPEN = "amount_minor <> allocated_minor"
 
 
 def _open_buckets(scope: Scope, as_of: date, keys: tuple[str, ...]) -> list[tuple]:
-    """What the invoices issued by ``as_of`` and open today still owe, by bucket."""
+    """What the invoices issued by ``as_of`` and open today still owe, by bucket.
+
+    Ordered as grouped, which costs nothing and makes PostgreSQL read one
+    organization from the partial index alone, in order (twice as fast), rather than
+    hash its rows fetched through the organization index."""
     params: dict = _bucket_days(as_of)
     where = _scope("organization_id", scope, params)
     return _rows(f"SELECT {_columns(keys)}, "
-                 f"{_bucket_cells('amount_minor - allocated_minor', 'due')} "
+                 f"{_bucket_cells('amount_minor - allocated_minor', 'due')}, 0 "
                  f"FROM {INVOICES} WHERE {where} AND {OPEN} "
-                 f"AND {_plain('issued')} <= %(as_of)s GROUP BY {_columns(keys)}", params)
+                 f"AND {_plain('issued')} <= %(as_of)s GROUP BY {_columns(keys)} "
+                 f"ORDER BY {_columns(keys)}", params)
 
 
 def _allocations_after(scope: Scope, as_of: date, keys: tuple[str, ...]) -> list[tuple]:
     """Allocations dated after ``as_of``: the invoice's ``keys``, the credit's, what
     they took from credits dated by ``as_of``, then the bucket cells of what they gave
-    invoices issued by then: both were still open at ``as_of``. Read from the
-    allocations' date index (``CROSS JOIN`` keeps SQLite from starting with the
-    organization's credits): none for a report of today, a few for last month."""
+    invoices issued by then: both were still open at ``as_of``. None for a report of
+    today. For one organization, read from its credits through their allocations by
+    date (``CROSS JOIN`` fixes that order for SQLite); for more, the allocations are
+    read once, fewer than their credits' look-ups."""
     params: dict = _bucket_days(as_of)
     where = _scope("c.organization_id", scope, params)
     issued = f"{_plain('i.issued')} <= %(as_of)s"
@@ -194,11 +204,14 @@ def _allocations_after(scope: Scope, as_of: date, keys: tuple[str, ...]) -> list
     given = f"CAST(COALESCE({_sum('a.amount_minor', _plain('c.date') + ' <= %(as_of)s')}, 0) " \
             "AS BIGINT)"
     both = f"{_columns(keys, 'i.')}, {_columns(keys, 'c.')}"
+    tables = (f"{CREDITS} c CROSS JOIN {ALLOCATIONS} a" if isinstance(scope, int)
+              else f"{ALLOCATIONS} a CROSS JOIN {CREDITS} c")
     return _rows(
         f"SELECT {both}, {given}, {_bucket_cells(amount, 'i.due')} "
-        f"FROM {ALLOCATIONS} a CROSS JOIN {CREDITS} c CROSS JOIN {INVOICES} i "
-        f"WHERE a.date > %(as_of)s AND c.id = a.credit_id AND i.id = a.invoice_id "
-        f"AND {where} AND i.organization_id = c.organization_id GROUP BY {both}", params)
+        f"FROM {tables} CROSS JOIN {INVOICES} i "
+        f"WHERE {where}{_allocations_of(scope)} AND a.credit_id = c.id AND a.date > %(as_of)s "
+        f"AND i.id = a.invoice_id AND i.organization_id = c.organization_id "
+        f"GROUP BY {both}", params)
 
 
 def _open_credits(scope: Scope, as_of: date, keys: tuple[str, ...]) -> list[tuple]:
