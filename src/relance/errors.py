@@ -18,6 +18,8 @@ user's language.
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 
@@ -55,11 +57,28 @@ class DeliveryError(RelanceError):
 
 @dataclass(frozen=True, slots=True)
 class RowError:
-    """One row of a file that could not be used (the batch channel); the others still are."""
+    """One row of a file that could not be used (the batch channel); the others still are.
+
+    ``message`` is English: it is what logs, report files and ``str()`` show. A reader
+    that knows the problem as data also gives ``code`` and ``params`` (the text found,
+    the column, the expected format…, every value a string) so that the web page and
+    the CLI word it in the user's language (``relance.imports.wording``); a problem
+    without a code is shown by its message. ``severity`` ``"warning"`` marks a problem
+    whose rows were used all the same and that a person should look at (a statement
+    whose balances do not add up), as opposed to a row left out.
+    """
 
     line: int | None
     message: str
     field: str | None = None
+    code: str = ""
+    # Not hashed: a dict is not hashable, and the code already tells problems apart.
+    params: Mapping[str, str] = dataclasses.field(default_factory=dict, hash=False)
+    severity: str = "error"
+
+    @property
+    def is_warning(self) -> bool:
+        return self.severity == "warning"
 
     def __str__(self) -> str:
         where = f"line {self.line}" if self.line is not None else "file"

@@ -7,6 +7,9 @@ Each line is stored once (its key is stable across re-imports, see
 ``relance.formats.bank``); new credit lines are then matched to open invoices
 (``relance.ledger.reconcile``): confident matches become payments at once, the
 others wait in the review queue. Debits are kept for the record.
+
+A problem the reader reports as a warning (the balances of a camt, CFONB or MT940
+statement that do not add up) goes to the report's ``warnings``: its lines are imported.
 """
 
 from __future__ import annotations
@@ -16,8 +19,8 @@ from datetime import date
 from django.db import transaction
 
 from relance.core.money import MoneyError, to_minor
-from relance.formats import RowError
 from relance.formats.bank import TOO_LARGE, BankStatement, detect_and_parse
+from relance.formats.bank.problems import row_error
 from relance.imports import bank_csv
 from relance.imports.report import ImportReport
 from relance.ledger.models import BankLine, Organization
@@ -37,17 +40,20 @@ def import_statement(org: Organization, data: bytes, name: str = "statement",
     if bank_csv.needs_mapping(data):
         csv_mapping = bank_csv.choose(org, data, name, mapping).csv_mapping()
     statements, errors = detect_and_parse(data, name, csv_mapping)
-    report = ImportReport(name, rejected=list(errors))
+    report = ImportReport(name, rejected=[e for e in errors if not e.is_warning],
+                          warnings=[e for e in errors if e.is_warning])
     new_credits = []
     for statement in statements:
         for line in statement.lines:
             if abs(line.amount) >= TOO_LARGE:
-                report.rejected.append(RowError(line.line, f"amount out of range: {line.amount}"))
+                report.rejected.append(row_error(line.line, "amount_out_of_range", "amount",
+                                                 text=line.amount))
                 continue
             try:
                 row, created = _store(org, statement, line, name)
-            except MoneyError as exc:  # 12,345 €: more decimals than the currency has
-                report.rejected.append(RowError(line.line, f"amount: {exc}"))
+            except MoneyError:  # 12,345 €: more decimals than the currency has
+                report.rejected.append(row_error(line.line, "too_many_decimals", "amount",
+                                                 value=line.amount, currency=line.currency))
                 continue
             report.add(line.line, "bank_line", line.key[:12], "created" if created else "unchanged")
             if created and row.status == "unmatched":

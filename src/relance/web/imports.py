@@ -3,6 +3,10 @@
 A bank statement exported as CSV is read through one of the organization's saved
 formats (Settings → Bank CSV formats): the one chosen in the form, else the one whose
 columns the file's header holds.
+
+Row problems are stored with their code and values and worded when the page is read,
+in the reader's language (``relance.imports.wording``); a bank statement whose balances
+do not add up shows as a warning, its lines imported.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from relance.errors import FormatError, RelanceError
+from relance.imports import wording
 from relance.imports.bank_csv import CsvMappingNeeded, mappings_of
 from relance.web import figures, reconciliation
 from relance.web.forms import ImportForm
@@ -79,8 +84,14 @@ def record(org, kind: str, name: str, report, user) -> ImportRun:
         organization=org, kind=kind, file_name=name[:255], user=user,
         summary=report.summary().splitlines()[0],
         rows=[list(r) for r in report.rows[:5000]],
-        rejected=[{"line": e.line, "field": e.field, "message": e.message}
-                  for e in report.rejected[:5000]])
+        rejected=[wording.stored(e) for e in report.rejected[:5000]],
+        warnings=[wording.stored(e) for e in report.warnings[:5000]])
+
+
+def shown(problems: list[dict]) -> list[dict]:
+    """Stored problems as the page lists them: line, column or field, sentence."""
+    return [{"line": e.get("line"), "column": wording.column(e), "problem": wording.problem(e)}
+            for e in problems]
 
 
 @org_view(role="viewer", write="admin")
@@ -120,5 +131,6 @@ def import_run(request: HttpRequest, org, pk: int) -> HttpResponse:
     counts: dict[str, int] = {}
     for _line, _kind, _ref, outcome in run.rows:
         counts[outcome] = counts.get(outcome, 0) + 1
-    return render(request, "web/import_run.html", {"run": run, "counts": counts,
-                                                   "rows": run.rows[:500]})
+    return render(request, "web/import_run.html", {
+        "run": run, "counts": counts, "rows": run.rows[:500],
+        "rejected": shown(run.rejected), "warnings": shown(run.warnings)})

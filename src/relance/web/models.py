@@ -53,7 +53,12 @@ class SmtpSettings(models.Model):
 
 
 class ImportRun(models.Model):
-    """One file imported through the web page, with its row report."""
+    """One file imported through the web page, with its row report.
+
+    ``rejected`` and ``warnings`` keep each problem's code and values
+    (``relance.imports.wording.stored``) so that the page words them in the language of
+    whoever reads it; ``summary`` is the English first line of the report.
+    """
 
     KINDS = [("fec", "FEC"), ("contacts", _("Contacts (CSV)")),
              ("invoices", _("Invoices (CSV)")), ("einvoice", "Factur-X / UBL"),
@@ -68,6 +73,7 @@ class ImportRun(models.Model):
     summary = models.TextField()
     rows = models.JSONField(default=list)
     rejected = models.JSONField(default=list)
+    warnings = models.JSONField(default=list)
 
     class Meta:
         ordering = ["-at", "-id"]

@@ -21,9 +21,13 @@ the same day are two lines, whichever export shows them first). The same file im
 twice gives the same keys; two genuinely identical movements on one day (two card
 withdrawals of the same amount) still get two keys.
 
-When a statement gives an opening and a closing balance, :func:`balance_errors` checks
-``opening + sum(lines) == closing`` and reports a difference as a :class:`RowError`
-rather than accepting the file silently.
+When a statement gives an opening and a closing balance, :func:`balance_error` checks
+``opening + sum(lines) == closing`` and reports a difference as a warning
+:class:`RowError` rather than accepting the file silently: the lines are imported, and
+a person checks the statement.
+
+Row problems carry a code and their values (``relance.formats.bank.problems``) so
+that they can be worded in the user's language.
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ from typing import TYPE_CHECKING
 
 from relance.errors import FormatError
 from relance.formats import RowError
+from relance.formats.bank.problems import row_error
 
 if TYPE_CHECKING:
     from relance.formats.bank.csvbank import CsvMapping
@@ -113,17 +118,16 @@ def assign_keys(statements: Iterable[BankStatement]) -> list[BankStatement]:
 
 
 def balance_error(statement: BankStatement, line: int | None) -> RowError | None:
-    """A :class:`RowError` when opening balance plus movements differ from the closing one."""
+    """A warning when opening balance plus movements differ from the closing one."""
     if statement.opening_balance is None or statement.closing_balance is None:
         return None
     movements = sum((item.amount for item in statement.lines), Decimal(0))
     expected = statement.opening_balance + movements
     if expected == statement.closing_balance:
         return None
-    return RowError(line, f"account {statement.account}: opening balance "
-                          f"{statement.opening_balance} + movements {movements} = {expected}, "
-                          f"but the closing balance is {statement.closing_balance}",
-                    "closing_balance")
+    return row_error(line, "balance_mismatch", "closing_balance", account=statement.account,
+                     currency=statement.currency, opening=statement.opening_balance,
+                     movements=movements, expected=expected, closing=statement.closing_balance)
 
 
 def check_size(data: bytes, what: str) -> None:

@@ -20,8 +20,8 @@ prefix reads the same. The shape read here::
 ``CdtDbtInd`` alone gives the sign: ISO 20022 states that a reversal (``RvslInd``) keeps
 the direction of the booking it reports. A batch entry becomes one line per ``TxDtls``
 when every ``TxDtls`` carries an amount and they add up to the entry; otherwise the
-entry is one line (and a mismatch is reported). Entries not booked (``Sts`` PDNG, INFO)
-are reported and left out, as they are not on the balance.
+entry is one line (and the mismatch is reported as a warning). Entries not booked
+(``Sts`` PDNG, INFO) are reported and left out, as they are not on the balance.
 
 The XML is parsed without DTD, entities or network access; a DOCTYPE is refused.
 """
@@ -42,6 +42,7 @@ from relance.formats.bank import (
     balance_error,
     check_size,
 )
+from relance.formats.bank.problems import Problem, as_row_error, row_error
 
 _CONTAINERS = {"BkToCstmrStmt": "Stmt", "BkToCstmrDbtCdtNtfctn": "Ntfctn",
                "BkToCstmrAcctRpt": "Rpt"}
@@ -108,7 +109,7 @@ def _balance(report: Element, codes: tuple[str, ...],
                 amount = _signed(balance, _text(balance, "Amt"))
                 return amount, _date(balance, "Dt")
             except ValueError as exc:
-                errors.append(RowError(balance.sourceline, str(exc), "Bal"))
+                errors.append(as_row_error(exc, balance.sourceline, "Bal"))
     return None, None
 
 
@@ -120,13 +121,12 @@ def _balance_currency(report: Element) -> str:
 def _entry_lines(entry: Element, errors: list[RowError]) -> list[BankLine]:
     status = _text(entry, "Sts", "Cd") or _text(entry, "Sts")
     if status and status != "BOOK":
-        errors.append(RowError(entry.sourceline, f"entry with status {status} is not booked; "
-                                                 "left out", "Sts"))
+        errors.append(row_error(entry.sourceline, "not_booked", "Sts", status=status))
         return []
     try:
         return _booked_lines(entry, errors)
     except ValueError as exc:
-        errors.append(RowError(entry.sourceline, str(exc), "Ntry"))
+        errors.append(as_row_error(exc, entry.sourceline, "Ntry"))
         return []
 
 
@@ -140,9 +140,8 @@ def _booked_lines(entry: Element, errors: list[RowError]) -> list[BankLine]:
         if total == amount:
             return [_line(entry, [tx], a, currency)
                     for tx, a in zip(details, amounts, strict=True)]
-        errors.append(RowError(entry.sourceline, f"the transactions of this batch add up to "
-                                                 f"{total}, not the entry amount {amount}; "
-                                                 "kept as one line", "TxDtls"))
+        errors.append(row_error(entry.sourceline, "batch_mismatch", "TxDtls", total=total,
+                                amount=amount, currency=currency))
     return [_line(entry, details, amount, currency)]
 
 
@@ -157,7 +156,7 @@ def _line(entry: Element, txs: list[Element], amount: Decimal, currency: str) ->
     """One line for ``amount``, described by ``txs`` (one transaction, or a whole batch)."""
     booking = _date(entry, "BookgDt") or _date(entry, "ValDt")
     if booking is None:
-        raise ValueError("entry without booking date")
+        raise Problem("missing_booking_date", "BookgDt")
     # Parties and references are only certain when the line is a single transaction.
     source = txs[0] if len(txs) == 1 else entry
     party, account = ("Dbtr", "DbtrAcct") if amount > 0 else ("Cdtr", "CdtrAcct")
@@ -203,13 +202,13 @@ def _end_to_end(source: Element) -> str:
 
 def _signed(node: Element, text: str) -> Decimal:
     if not text:
-        raise ValueError("amount missing")
+        raise Problem("missing_amount", "Amt")
     return _apply_sign(_decimal(text), _text(node, "CdtDbtInd"))
 
 
 def _apply_sign(amount: Decimal, indicator: str) -> Decimal:
     if indicator not in ("CRDT", "DBIT"):
-        raise ValueError(f"CdtDbtInd must be CRDT or DBIT, not {indicator!r}")
+        raise Problem("bad_direction", "CdtDbtInd", text=indicator)
     return amount if indicator == "CRDT" else -amount
 
 
@@ -217,9 +216,9 @@ def _decimal(text: str) -> Decimal:
     try:
         value = Decimal(text)
     except InvalidOperation:
-        raise ValueError(f"not an amount: {text!r}") from None
+        raise Problem("not_an_amount", "Amt", text=text) from None
     if not value.is_finite() or value < 0:
-        raise ValueError(f"not an amount: {text!r}")
+        raise Problem("not_an_amount", "Amt", text=text)
     return value
 
 
@@ -235,7 +234,7 @@ def _date(node: Element, name: str) -> date | None:
     try:
         return date.fromisoformat(text[:10])
     except ValueError:
-        raise ValueError(f"{name}: not a date: {text!r}") from None
+        raise Problem("not_a_date", name, text=text, format="%Y-%m-%d") from None
 
 
 # Navigation by local name, so namespaces and versions do not matter.

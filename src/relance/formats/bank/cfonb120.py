@@ -59,6 +59,7 @@ from relance.formats.bank import (
     check_size,
     decode_text,
 )
+from relance.formats.bank.problems import Problem, as_row_error, row_error
 
 RECORD_LENGTH = 120
 _OVERPUNCH = {"{": (1, 0), "}": (-1, 0)}
@@ -77,7 +78,7 @@ def signed_amount(text: str, decimals: int) -> Decimal:
     """
     digits, last = text[:-1].replace(" ", "0"), text[-1:]
     if last not in _OVERPUNCH or not digits.isdigit():
-        raise ValueError(f"not a CFONB signed amount: {text!r}")
+        raise Problem("not_an_amount", text=text)
     sign, unit = _OVERPUNCH[last]
     return sign * Decimal(f"{digits}{unit}").scaleb(-decimals)
 
@@ -104,10 +105,9 @@ def parse(data: bytes) -> tuple[list[BankStatement], list[RowError]]:
         try:
             current = _read(record, number, current, statements, errors)
         except ValueError as exc:
-            errors.append(RowError(number, str(exc), f"record {record[:2]}"))
+            errors.append(as_row_error(exc, number, f"record {record[:2]}"))
     if current is not None:
-        errors.append(RowError(None, f"account {current.account}: no closing 07 record",
-                               "07"))
+        errors.append(row_error(None, "no_closing_record", "07", account=current.account))
         statements.append(_close(current, None, None))
     return assign_keys(statements), errors
 
@@ -129,19 +129,19 @@ def _records(text: str) -> list[tuple[int, str]]:
 def _read(record: str, number: int, current: _Open | None,
           statements: list[BankStatement], errors: list[RowError]) -> _Open | None:
     if len(record) > RECORD_LENGTH:
-        raise ValueError(f"record longer than {RECORD_LENGTH} characters")
+        raise Problem("record_too_long", length=RECORD_LENGTH)
     record = record.ljust(RECORD_LENGTH)  # some tools trim trailing spaces
     code = record[:2]
     if code == "01":
         if current is not None:
-            errors.append(RowError(number, f"account {current.account}: no closing 07 "
-                                           "record before this 01", "07"))
+            errors.append(row_error(number, "no_closing_record", "07",
+                                    account=current.account))
             statements.append(_close(current, None, None))
         return _opening(record)
     if code not in ("04", "05", "07"):
-        raise ValueError(f"unknown record code {code!r}")
+        raise Problem("unknown_record", record=code)
     if current is None:
-        raise ValueError(f"record {code} outside a statement (no 01 record before it)")
+        raise Problem("record_outside_statement", record=code)
     _same_account(record, current)
     if code == "04":
         current.lines.append(_movement(record, number))
@@ -176,14 +176,13 @@ def _same_account(record: str, current: _Open) -> None:
     # The account number is what identifies the account; sample files show bank codes
     # that differ between the 01 and the records that follow it.
     if record[21:32] != current.account[-11:]:
-        raise ValueError(f"account {record[21:32]} differs from the statement's account "
-                         f"{current.account}")
+        raise Problem("other_account", found=record[21:32], account=current.account)
 
 
 def _movement(record: str, number: int) -> BankLine:
     label, reference, entry = record[48:79].strip(), record[104:120].strip(), record[81:88]
     return BankLine(
-        booking_date=_date(record[34:40]) or _missing("booking date"),
+        booking_date=_date(record[34:40]) or _no_booking_date(),
         value_date=_date(record[42:48]),
         amount=_amount(record, 90, 104),
         currency=record[16:19],
@@ -194,7 +193,7 @@ def _movement(record: str, number: int) -> BankLine:
 
 def _complement(record: str, current: _Open) -> None:
     if not current.lines:
-        raise ValueError("05 complement without a 04 movement before it")
+        raise Problem("complement_alone")
     qualifier, info = record[45:48], record[48:118]
     last = current.lines[-1]
     current.lines[-1] = _enrich(last, qualifier, info)
@@ -224,7 +223,7 @@ def _enrich(line: BankLine, qualifier: str, info: str) -> BankLine:
 def _amount(record: str, start: int, end: int) -> Decimal:
     decimals = record[19]
     if not decimals.isdigit():
-        raise ValueError(f"number of decimals (position 20) is {decimals!r}")
+        raise Problem("bad_decimals", text=decimals)
     return signed_amount(record[start:end], int(decimals))
 
 
@@ -235,8 +234,8 @@ def _date(text: str) -> date | None:
         # DDMMYY; %y puts 00-68 in the 2000s, which covers every statement we will read.
         return datetime.strptime(text, "%d%m%y").date()  # noqa: DTZ007 - a calendar date
     except ValueError:
-        raise ValueError(f"not a DDMMYY date: {text!r}") from None
+        raise Problem("not_a_date", text=text, format="%d%m%y") from None
 
 
-def _missing(what: str) -> date:
-    raise ValueError(f"{what} missing")
+def _no_booking_date() -> date:
+    raise Problem("missing_booking_date")

@@ -8,8 +8,10 @@ every later export reads the same way.
 Amounts come either from one signed ``amount`` column or from a ``debit`` and a
 ``credit`` column; a debit is always money out, whether the bank writes it ``12,50``
 or ``-12,50``. Rows that are entirely blank are skipped; a row with a bad date or amount
-is reported and the others are kept. A CSV carries no balances, so the statement's are
-``None``.
+is reported and the others are kept. Its error names the mapping's field (``date``,
+``debit``…) and gives the column's header as the ``column`` parameter, with the text
+found and, for a date, the expected format (``relance.formats.bank.problems``). A CSV
+carries no balances, so the statement's are ``None``.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import codecs
 import csv
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
@@ -32,6 +34,7 @@ from relance.formats.bank import (
     assign_keys,
     check_size,
 )
+from relance.formats.bank.problems import Problem, as_row_error
 
 # Characters banks put inside amounts that carry no value.
 _NOISE = str.maketrans("", "", " \u00a0\u202f'€$£+")
@@ -112,8 +115,7 @@ def parse_csv(data: bytes, mapping: CsvMapping) -> tuple[list[BankStatement], li
             lines.append(_line({k: _cell(row, i) for k, i in positions.items()}, number,
                                mapping))
         except ValueError as exc:
-            field, _, message = str(exc).partition(": ")
-            errors.append(RowError(number, message, field))
+            errors.append(_row_error(exc, number, mapping))
     statement = BankStatement(mapping.account, mapping.currency, None, None, None, None,
                               tuple(lines))
     return assign_keys([statement]), errors
@@ -173,6 +175,13 @@ def _positions(header: list[str], mapping: CsvMapping) -> dict[str, int]:
             for field, column in mapping.columns().items()}
 
 
+def _row_error(exc: ValueError, number: int, mapping: CsvMapping) -> RowError:
+    """The row's error, with the header of the column at fault as the mapping names it."""
+    error = as_row_error(exc, number)
+    column = mapping.columns().get(error.field or "")
+    return replace(error, params={**error.params, "column": column}) if column else error
+
+
 def _cell(row: list[str], index: int) -> str:
     return row[index].strip() if index < len(row) else ""
 
@@ -182,7 +191,7 @@ def _line(cells: dict[str, str], number: int, mapping: CsvMapping) -> BankLine:
     return BankLine(
         booking_date=_date(cells["date"], mapping.date_format, "date"),
         value_date=_date(value_date, mapping.date_format, "value_date") if value_date else None,
-        amount=_signed_amount(cells, mapping.decimal_separator),
+        amount=_signed_amount(cells, mapping),
         currency=mapping.currency,
         counterparty_name=cells.get("name", ""),
         counterparty_iban="".join(cells.get("counterparty_iban", "").split()).upper(),
@@ -191,12 +200,14 @@ def _line(cells: dict[str, str], number: int, mapping: CsvMapping) -> BankLine:
         line=number)
 
 
-def _signed_amount(cells: dict[str, str], separator: str) -> Decimal:
+def _signed_amount(cells: dict[str, str], mapping: CsvMapping) -> Decimal:
+    separator = mapping.decimal_separator
     if "amount" in cells:
         return _amount(cells["amount"], separator, "amount")
     debit, credit = cells.get("debit", ""), cells.get("credit", "")
     if bool(debit) == bool(credit):
-        raise ValueError("debit: a row needs exactly one of debit and credit")
+        raise Problem("debit_and_credit", "debit", debit_column=mapping.debit,
+                      credit_column=mapping.credit)
     if debit:
         return -abs(_amount(debit, separator, "debit"))
     # A credit is money in; a negative one is a reversal, money out, as written.
@@ -208,29 +219,33 @@ def _amount(text: str, separator: str, field: str) -> Decimal:
 
     The other mark (``.`` for ``1.234,56``, ``,`` for ``1,234.56``) is read as a thousands
     separator only between groups of three digits: ``7.50`` under a ``,`` mapping is
-    refused rather than read as 750. Zero and amounts of ten thousand billion or more
-    are refused too (nothing to record; not a bank movement).
+    refused rather than read as 750. A mark with no digit on one side (``12,`` ``,5``
+    ``12.`` ``.5``) is refused: no bank writes that, it is a column cut short. Zero and
+    amounts of ten thousand billion or more are refused too (nothing to record; not a
+    bank movement).
     """
     cleaned = text.translate(_NOISE)
     if cleaned.endswith("-"):  # "12,50-" as some banks write a debit
         cleaned = "-" + cleaned[:-1]
+    if _CUT.fullmatch(cleaned):
+        raise Problem("amount_cut", field, text=text)
     grouping = "." if separator == "," else ","
     if grouping in cleaned:
         if not _GROUPED[separator].fullmatch(cleaned):
-            raise ValueError(f"{field}: not an amount: {text!r}")
+            raise Problem("not_an_amount", field, text=text)
         cleaned = cleaned.replace(grouping, "")
     if not _PLAIN.fullmatch(cleaned):  # "1e3", "NaN": Decimal reads them, banks do not
-        raise ValueError(f"{field}: not an amount: {text!r}")
+        raise Problem("not_an_amount", field, text=text)
     try:
         value = Decimal(cleaned.replace(separator, "."))
     except InvalidOperation:
-        raise ValueError(f"{field}: not an amount: {text!r}") from None
+        raise Problem("not_an_amount", field, text=text) from None
     if not value.is_finite():
-        raise ValueError(f"{field}: not an amount: {text!r}")
+        raise Problem("not_an_amount", field, text=text)
     if not value:
-        raise ValueError(f"{field}: the amount is zero: {text!r}")
+        raise Problem("zero_amount", field, text=text)
     if abs(value) >= TOO_LARGE:
-        raise ValueError(f"{field}: amount out of range: {text!r}")
+        raise Problem("amount_out_of_range", field, text=text)
     return value
 
 
@@ -238,10 +253,12 @@ def _amount(text: str, separator: str, field: str) -> Decimal:
 _GROUPED = {sep: re.compile(rf"-?\d{{1,3}}(?:{re.escape(group)}\d{{3}})+(?:{re.escape(sep)}\d*)?")
             for sep, group in ((",", "."), (".", ","))}
 _PLAIN = re.compile(r"-?\d*[.,]?\d*")
+# Digits and marks that start or end with a mark: "12," ",5" "1.234," "-.5".
+_CUT = re.compile(r"-?(?:[.,][\d.,]*|[\d.,]*[.,])")
 
 
 def _date(text: str, date_format: str, field: str) -> date:
     try:
         return datetime.strptime(text, date_format).date()  # noqa: DTZ007 - a calendar date
     except ValueError:
-        raise ValueError(f"{field}: not a date in the format {date_format}: {text!r}") from None
+        raise Problem("not_a_date", field, text=text, format=date_format) from None

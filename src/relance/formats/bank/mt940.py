@@ -44,6 +44,7 @@ from relance.formats.bank import (
     check_size,
     decode_text,
 )
+from relance.formats.bank.problems import Problem, as_row_error, row_error
 
 _TAG = re.compile(r"^:(\d\d[A-Z]?):")
 _END = re.compile(r"^-[A-Z0-9}]*\s*$")
@@ -90,12 +91,13 @@ def parse(data: bytes) -> tuple[list[BankStatement], list[RowError]]:
         if item.tag == "20":
             statements.append(_Open(item.line))
         elif not statements:
-            errors.append(RowError(item.line, f":{item.tag}: before any :20:", item.tag))
+            errors.append(row_error(item.line, "field_outside_statement", item.tag,
+                                    tag=item.tag))
         else:
             try:
                 _apply(item, statements[-1], previous)
             except ValueError as exc:
-                errors.append(RowError(item.line, str(exc), item.tag))
+                errors.append(as_row_error(exc, item.line, item.tag))
         previous = item.tag
     return assign_keys(_finish(statements, errors)), errors
 
@@ -132,7 +134,7 @@ def _apply(item: _Field, current: _Open, previous: str) -> None:
 def _balance(text: str) -> tuple[tuple[Decimal, date], str]:
     match = _BALANCE.match(text.strip())
     if not match:
-        raise ValueError(f"not a balance (mark, YYMMDD, currency, amount): {text.strip()!r}")
+        raise Problem("not_a_balance", text=text.strip())
     amount = _amount(match["amount"]) * (1 if match["mark"] == "C" else -1)
     return (amount, _yymmdd(match["date"])), match["currency"]
 
@@ -140,7 +142,7 @@ def _balance(text: str) -> tuple[tuple[Decimal, date], str]:
 def _statement_line(text: str, number: int, currency: str) -> BankLine:
     match = _LINE.match(text.strip(" \t\r"))
     if not match:
-        raise ValueError(f"not a statement line: {text.splitlines()[0].strip()!r}")
+        raise Problem("not_a_statement_line", text=text.splitlines()[0].strip())
     value_date = _yymmdd(match["value"])
     booking = _booking_date(value_date, match["booking"])
     customer = match["customer"].strip()
@@ -165,7 +167,7 @@ def _booking_date(value_date: date, month_day: str | None) -> date:
         except ValueError:
             continue
     if not candidates:
-        raise ValueError(f"not a booking date MMDD: {month_day!r}")
+        raise Problem("not_a_date", text=month_day, format="%m%d")
     return min(candidates, key=lambda d: abs((d - value_date).days))
 
 
@@ -211,7 +213,7 @@ def _finish(statements: list[_Open], errors: list[RowError]) -> list[BankStateme
                                   closing[0], closing[1], lines)
         for tag, balance in (("60F", current.opening), ("62F", current.closing)):
             if balance is None:
-                errors.append(RowError(current.line, f"statement without balance :{tag}:", tag))
+                errors.append(row_error(current.line, "missing_balance", tag, tag=tag))
         mismatch = balance_error(statement, current.line)
         errors.extend([mismatch] if mismatch else [])
         result.append(statement)
@@ -221,7 +223,7 @@ def _finish(statements: list[_Open], errors: list[RowError]) -> list[BankStateme
 def _amount(text: str) -> Decimal:
     whole, _, cents = text.partition(",")
     if not whole.isdigit() or (cents and not cents.isdigit()) or "," in cents:
-        raise ValueError(f"not an MT940 amount: {text!r}")
+        raise Problem("not_an_amount", text=text)
     return Decimal(f"{whole}.{cents:0<2}")
 
 
@@ -230,4 +232,4 @@ def _yymmdd(text: str) -> date:
         # YYMMDD; %y puts 00-68 in the 2000s, the same rule as the CFONB reader.
         return datetime.strptime(text, "%y%m%d").date()  # noqa: DTZ007 - a calendar date
     except ValueError:
-        raise ValueError(f"not a YYMMDD date: {text!r}") from None
+        raise Problem("not_a_date", text=text, format="%y%m%d") from None

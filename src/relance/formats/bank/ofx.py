@@ -34,6 +34,7 @@ from decimal import Decimal, InvalidOperation
 from relance.errors import FormatError
 from relance.formats import RowError
 from relance.formats.bank import BankLine, BankStatement, assign_keys, check_size
+from relance.formats.bank.problems import Problem, as_row_error
 
 _TOKEN = re.compile(
     r"<!\[CDATA\[(?P<cdata>.*?)\]\]>|<\?.*?\?>|<!--.*?-->"
@@ -203,7 +204,7 @@ def _statement(node: Node, errors: list[RowError]) -> BankStatement:
             try:
                 lines.append(_line(item, currency))
             except ValueError as exc:
-                errors.append(RowError(item.line, str(exc), "STMTTRN"))
+                errors.append(as_row_error(exc, item.line, "STMTTRN"))
     balance, as_of = _ledger_balance(node, errors)
     return BankStatement(account, currency, None, None, balance, as_of, tuple(lines))
 
@@ -215,14 +216,14 @@ def _ledger_balance(node: Node, errors: list[RowError]) -> tuple[Decimal | None,
     try:
         return amount(ledger.text("BALAMT")), ofx_date(ledger.text("DTASOF"))
     except ValueError as exc:
-        errors.append(RowError(ledger.line, str(exc), "LEDGERBAL"))
+        errors.append(as_row_error(exc, ledger.line, "LEDGERBAL"))
         return None, None
 
 
 def _line(item: Node, currency: str) -> BankLine:
     posted = ofx_date(item.text("DTPOSTED"))
     if posted is None:
-        raise ValueError("DTPOSTED missing")
+        raise Problem("missing_booking_date", "DTPOSTED")
     return BankLine(
         booking_date=posted, value_date=ofx_date(item.text("DTAVAIL")),
         amount=amount(item.text("TRNAMT")), currency=item.text("CURRENCY", "CURSYM") or currency,
@@ -238,9 +239,9 @@ def amount(text: str) -> Decimal:
     try:
         value = Decimal(cleaned)
     except InvalidOperation:
-        raise ValueError(f"not an amount: {text!r}") from None
+        raise Problem("not_an_amount", text=text) from None
     if not cleaned or not value.is_finite():
-        raise ValueError(f"not an amount: {text!r}")
+        raise Problem("not_an_amount", text=text)
     return value
 
 
@@ -250,8 +251,8 @@ def ofx_date(text: str) -> date | None:
         return None
     digits = text[:8]
     if not (len(digits) == 8 and digits.isdigit()):
-        raise ValueError(f"not an OFX date: {text!r}")
+        raise Problem("not_a_date", text=text, format="%Y%m%d")
     try:
         return date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
     except ValueError:
-        raise ValueError(f"not an OFX date: {text!r}") from None
+        raise Problem("not_a_date", text=text, format="%Y%m%d") from None

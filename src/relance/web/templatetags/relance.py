@@ -10,6 +10,7 @@ from django import template
 from django.utils.translation import get_language, gettext
 
 from relance.core.money import from_minor
+from relance.imports import wording
 from relance.messaging.formatting import format_day, format_money
 from relance.messaging.models import STATUSES
 
@@ -71,6 +72,12 @@ def entry_label(kind: str) -> str:
     if kind.startswith("message_") and status in MESSAGE_STATUSES:
         return f"{gettext('Email')} · {MESSAGE_STATUSES[status]}"
     return kind
+
+
+@register.filter
+def row_problem(error) -> str:
+    """``line 5, column “Date”: …`` of a RowError, in the reader's language."""
+    return wording.located(error)
 
 
 @register.filter

@@ -15,7 +15,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, no_translations
 
 from relance.errors import InputError, NotFound
-from relance.imports import bank_csv
+from relance.imports import bank_csv, wording
 from relance.ledger.management.commands._common import ensure_database, organization
 from relance.ledger.models import BankCsvMapping
 
@@ -115,7 +115,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  line {line.line}: {line.booking_date} {line.amount:>12} "
                               f"{line.currency} {line.counterparty_name} {line.remittance}")
         for error in result.errors:
-            self.stdout.write(f"  rejected {error}")
+            self.stdout.write(f"  rejected {wording.located(error)}")
         self.stdout.write(f"{result.total} line(s) read")
 
     def do_add(self, org, o):

@@ -3,14 +3,20 @@
 A bank statement exported as CSV is read through a saved column mapping
 (``relance bank-mapping``): the one ``--mapping`` names, else the only one whose
 columns the file's header holds.
+
+The report of each file (counts, rejected rows, warnings) is printed in English, like
+the rest of the command line, or in French with ``--language fr``
+(``relance.imports.wording``).
 """
 
 import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from relance.errors import FormatError, NotFound
+from relance.imports import wording
 from relance.imports.bank_csv import mapping_named
 from relance.imports.folder import IMPORTERS, run_import, watch_once
 from relance.ledger.management.commands._common import ensure_database, organization, parse_day
@@ -31,6 +37,8 @@ class Command(BaseCommand):
                             help="bank CSV: the saved column mapping to read it with "
                                  "(default: the one whose columns the file holds)")
         parser.add_argument("--verbose-rows", action="store_true", help="list every row")
+        parser.add_argument("--language", choices=["en", "fr"], default="en",
+                            help="language of the report of each file (default: en)")
         parser.add_argument("--watch", type=Path, metavar="DIR",
                             help="import every file dropped in DIR (kind found from content)")
         parser.add_argument("--once", action="store_true", help="with --watch: one pass")
@@ -57,7 +65,8 @@ class Command(BaseCommand):
                 self.stderr.write(f"{path}: rejected, nothing imported: {exc}")
                 failed = True
                 continue
-            self.stdout.write(report.summary())
+            with translation.override(o["language"]):
+                self.stdout.write(wording.summary(report))
             if o["verbose_rows"]:
                 for line, kind, ref, outcome in report.rows:
                     self.stdout.write(f"  line {line}: {kind} {ref} {outcome}")

@@ -1,0 +1,221 @@
+"""Import reports worded for the person reading them, in the active language.
+
+A reader states a row problem as a code and its values (``RowError.code`` and
+``params``; the bank codes are listed in ``relance.formats.bank.problems``). Here each
+code becomes a sentence through gettext, in the language active when it is called:
+the web page's, or the one ``relance import --language`` sets. Values are shown as the
+reader writes them: a date format as ``JJ/MM/AAAA`` or ``DD/MM/YYYY``, the amounts of
+a balance check as money (``15 555,28 €`` / ``€15,555.28``). A problem without a code
+(or with one this module does not know) is shown by its English ``message``.
+
+The web page stores a report's problems with :func:`stored` and words them when the
+page is read, so each reader sees them in their own language.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from babel.numbers import format_decimal
+from django.utils.translation import get_language, gettext, ngettext, pgettext, pgettext_lazy
+from django.utils.translation import gettext_noop as _noop
+
+from relance.errors import RowError
+from relance.formats.bank.problems import date_pattern
+from relance.imports.report import OUTCOMES, ImportReport
+from relance.messaging.formatting import format_money, locale_of
+
+# Marked here, translated when a sentence is made (gettext then knows the language).
+SENTENCES = {
+    "not_a_date": _noop("“%(text)s” is not a date in the format %(pattern)s."),
+    "not_an_amount": _noop("“%(text)s” is not an amount."),
+    "amount_cut": _noop("“%(text)s” is not a complete amount: a digit is missing before or "
+                        "after the decimal mark. Was the column cut short?"),
+    "zero_amount": _noop("The amount is zero (“%(text)s”): nothing to record."),
+    "amount_out_of_range": _noop("“%(text)s” is too large to be a bank movement: is it the "
+                                 "right column?"),
+    "too_many_decimals": _noop("%(value)s has more decimals than %(currency)s allows."),
+    "debit_and_credit": _noop("A row needs an amount in exactly one of the columns "
+                              "“%(debit_column)s” and “%(credit_column)s”."),
+    "missing_amount": _noop("The amount is missing."),
+    "missing_booking_date": _noop("The booking date is missing."),
+    "balance_mismatch": _noop(
+        "Account %(account)s: the lines were imported, but the balances do not add up: the "
+        "opening balance of %(opening)s plus the movements of %(movements)s make "
+        "%(expected)s, while the statement closes at %(closing)s. Check that no line is "
+        "missing."),
+    "missing_balance": _noop("The statement has no balance :%(tag)s:."),
+    "no_closing_record": _noop("Account %(account)s: the statement has no closing balance "
+                               "(07 record)."),
+    "bad_direction": _noop("The credit/debit indicator is “%(text)s”, not CRDT or DBIT."),
+    "not_booked": _noop("Entry with status %(status)s, not booked: left out."),
+    "batch_mismatch": _noop("The transactions of this batch add up to %(total)s, not the "
+                            "entry's %(amount)s: imported as one line."),
+    "record_too_long": _noop("The record is longer than %(length)s characters."),
+    "unknown_record": _noop("Unknown record code “%(record)s”."),
+    "record_outside_statement": _noop("Record %(record)s outside a statement: no 01 record "
+                                      "before it."),
+    "other_account": _noop("Account %(found)s differs from the statement's account "
+                           "%(account)s."),
+    "complement_alone": _noop("05 complement without a 04 movement before it."),
+    "bad_decimals": _noop("The number of decimals (position 20) is “%(text)s”, not a digit."),
+    "field_outside_statement": _noop("Field :%(tag)s: before any :20: field."),
+    "not_a_balance": _noop("“%(text)s” is not a balance (D/C mark, date YYMMDD, currency, "
+                           "amount)."),
+    "not_a_statement_line": _noop("“%(text)s” is not a statement line (:61:)."),
+}
+# An empty cell says "missing" better than quoting nothing.
+EMPTY = {"not_a_date": _noop("The date is missing (expected format %(pattern)s)."),
+         "not_an_amount": _noop("The amount is missing.")}
+#: The values shown as money, in the problem's ``currency``.
+MONEY = frozenset({"opening", "movements", "expected", "closing", "total", "amount"})
+#: Problems of a statement as a whole: the sentence says which balance, no field to add.
+WHOLE_STATEMENT = frozenset({"balance_mismatch", "missing_balance", "no_closing_record"})
+
+KINDS = {
+    "customer": pgettext_lazy("import kind", "customer"),
+    "contact": pgettext_lazy("import kind", "contact"),
+    "invoice": pgettext_lazy("import kind", "invoice"),
+    "credit_note": pgettext_lazy("import kind", "credit_note"),
+    "refund": pgettext_lazy("import kind", "refund"),
+    "payment": pgettext_lazy("import kind", "payment"),
+    "bank_line": pgettext_lazy("import kind", "bank_line"),
+}
+
+
+def language() -> str:
+    """``fr`` or ``en``, as gettext speaks now: with translations deactivated (the CLI's
+    ``no_translations``) it gives the English source text."""
+    return "fr" if (get_language() or "en").startswith("fr") else "en"
+
+
+def stored(error: RowError) -> dict[str, Any]:
+    """``error`` as JSON, to be worded when read (:func:`problem`, :func:`place`)."""
+    return {"line": error.line, "field": error.field, "message": error.message,
+            "code": error.code, "params": dict(error.params)}
+
+
+def problem(error: RowError | Mapping[str, Any]) -> str:
+    """What is wrong, as a sentence in the active language."""
+    code, params = _get(error, "code") or "", _get(error, "params") or {}
+    message = _get(error, "message")
+    template = SENTENCES.get(code)
+    if template is None:
+        return message
+    if code in EMPTY and not params.get("text"):
+        template = EMPTY[code]
+    try:
+        return gettext(template) % _shown(params)
+    except (KeyError, ValueError, TypeError):  # a stored problem older than its sentence
+        return message
+
+
+def place(error: RowError | Mapping[str, Any]) -> str:
+    """Where: ``line 5, column “Date”`` (the CSV header when known, else the field)."""
+    line, column = _get(error, "line"), (_get(error, "params") or {}).get("column")
+    field = "" if _get(error, "code") in WHOLE_STATEMENT else _get(error, "field")
+    parts = [gettext("line %(line)s") % {"line": line} if line is not None
+             else pgettext("where", "file")]
+    if column:
+        parts.append(gettext("column “%(column)s”") % {"column": column})
+    elif field:
+        parts.append(gettext("field %(field)s") % {"field": field})
+    return ", ".join(parts)
+
+
+def column(error: RowError | Mapping[str, Any]) -> str:
+    """The column (CSV header) or field the problem is in, for a table cell."""
+    if _get(error, "code") in WHOLE_STATEMENT:
+        return ""
+    return (_get(error, "params") or {}).get("column") or _get(error, "field") or ""
+
+
+def located(error: RowError | Mapping[str, Any]) -> str:
+    """``line 5, column “Date”: “31/02/2026” is not a date in the format DD/MM/YYYY.``"""
+    return gettext("%(place)s: %(problem)s") % {"place": place(error),
+                                                "problem": problem(error)}
+
+
+def summary(report: ImportReport) -> str:
+    """:meth:`ImportReport.summary` in the active language, problems worded."""
+    # The separator too: French puts a space before the semicolon.
+    counts = pgettext("list of counts", "; ").join(_counts(report))
+    lines = [gettext("%(file)s: %(counts)s") % {"file": report.file, "counts": counts}]
+    if report.reconciliation:
+        lines.append("  " + gettext("payments: %(counts)s") % {"counts": ", ".join(
+            _matching(status, n) for status, n in report.reconciliation.items())})
+    lines += ["  " + gettext("rejected %(file)s %(problem)s") % {
+        "file": report.file, "problem": located(e)} for e in report.rejected]
+    lines += ["  " + gettext("warning %(file)s %(problem)s") % {
+        "file": report.file, "problem": located(e)} for e in report.warnings]
+    return "\n".join(lines)
+
+
+def _counts(report: ImportReport) -> list[str]:
+    by_kind = Counter((kind, outcome) for _line, kind, _ref, outcome in report.rows)
+    parts = [gettext("%(kind)s: %(outcomes)s") % {
+        "kind": KINDS.get(kind, kind),
+        "outcomes": ", ".join(_outcome(outcome, by_kind[(kind, outcome)])
+                              for outcome in OUTCOMES if by_kind[(kind, outcome)])}
+        for kind in sorted({kind for kind, _outcome in by_kind})]
+    rejected = len(report.rejected)
+    parts = (parts or [gettext("nothing to import")]) + [
+        ngettext("%(count)s rejected", "%(count)s rejected", rejected) % {"count": rejected}]
+    if report.warnings:
+        count = len(report.warnings)
+        parts.append(ngettext("%(count)s warning", "%(count)s warnings", count)
+                     % {"count": count})
+    return parts
+
+
+def _outcome(outcome: str, count: int) -> str:
+    texts = {"created": ngettext("%(count)s created", "%(count)s created", count),
+             "updated": ngettext("%(count)s updated", "%(count)s updated", count),
+             "unchanged": ngettext("%(count)s unchanged", "%(count)s unchanged", count)}
+    return texts[outcome] % {"count": count}
+
+
+def _matching(status: str, count: int) -> str:
+    texts = {"matched": ngettext("%(count)s matched", "%(count)s matched", count),
+             "review": ngettext("%(count)s review", "%(count)s review", count),
+             "unmatched": ngettext("%(count)s unmatched", "%(count)s unmatched", count)}
+    return texts[status] % {"count": count} if status in texts else f"{count} {status}"
+
+
+def _get(error: RowError | Mapping[str, Any], name: str) -> Any:
+    return error.get(name) if isinstance(error, Mapping) else getattr(error, name)
+
+
+def _shown(params: Mapping[str, str]) -> dict[str, str]:
+    """The values as the reader writes them: date patterns, money, localized numbers."""
+    lang = language()
+    shown = dict(params)
+    if "format" in params:
+        shown["pattern"] = date_pattern(params["format"], lang)
+    currency = params.get("currency", "")
+    for name in MONEY.intersection(params):
+        shown[name] = _money(params[name], currency, lang)
+    if "value" in params:
+        shown["value"] = _number(params["value"], lang)
+    return shown
+
+
+def _money(text: str, currency: str, lang: str) -> str:
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        return text
+    if len(currency) == 3 and currency.isalpha() and currency.isupper():
+        return format_money(amount, currency, lang)
+    return _number(text, lang)
+
+
+def _number(text: str, lang: str) -> str:
+    """``12,345`` (fr) or ``12.345`` (en), every decimal kept: no rounding here."""
+    try:
+        return format_decimal(Decimal(text), locale=locale_of(lang), decimal_quantization=False)
+    except InvalidOperation:
+        return text
