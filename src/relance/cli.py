@@ -2,6 +2,8 @@
 
 ``relance [--data DIR] init | import | run | serve | demo | simulate`` and every
 other Django command (``relance migrate``, ``relance createsuperuser`` …).
+``relance``, ``relance help`` and ``relance --help`` list Relance's own commands by task
+(``relance.cli_help``); ``relance help --all`` prints Django's full list.
 ``--data`` chooses the data directory (else ``RELANCE_DATA``, else ``./relance-data``;
 the demo uses ``./relance-demo`` so it never touches real data).
 """
@@ -14,8 +16,6 @@ import sys
 
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "relance.settings")
-    from django.core.management import execute_from_command_line
-
     args = list(sys.argv[1:] if argv is None else argv)
     if len(args) >= 2 and args[0] == "--data":
         os.environ["RELANCE_DATA"] = args[1]
@@ -25,10 +25,12 @@ def main(argv: list[str] | None = None) -> None:
     import django
     from django.conf import settings
 
+    from relance.cli_help import Utility
+
     django.setup()
     settings.DATA_DIR.mkdir(parents=True, exist_ok=True)  # SQLite needs its folder first
     try:
-        execute_from_command_line(["relance", *args])
+        Utility(["relance", *args]).execute()
     except BrokenPipeError:  # `relance outbox | head`: the reader has what it wanted
         # Python's documented recipe: no second error when stdout is flushed at exit
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
