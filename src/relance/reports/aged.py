@@ -64,7 +64,7 @@ def _balances(cells: Cells, customers: list[tuple[int, int, str]], as_of: date,
     """Aged balances by organization id and currency. ``customers`` are (organization
     id, customer id, ref) by organization, then by reference, as the core sorts rows."""
     result: dict[int, dict[str, AgedBalance]] = defaultdict(dict)
-    get = cells.get
+    get, make = cells.get, AgedRow._make  # _make: no Python frame per row
     for currency in sorted({currency for _o, _c, currency in cells}):
         money, zero = _money(currency)
         for org, of_org in groupby(customers, key=itemgetter(0)):
@@ -72,7 +72,7 @@ def _balances(cells: Cells, customers: list[tuple[int, int, str]], as_of: date,
             for _org, customer, ref in of_org:
                 cell = get((org, customer, currency))
                 if cell is not None:
-                    listed.append(AgedRow(ref, *[money(m) if m else zero for m in cell]))
+                    listed.append(make((ref, *[money(m) if m else zero for m in cell])))
                     minor.append(cell)
             if listed:
                 total = AgedRow("", *(from_minor(sum(column), currency)
