@@ -4,12 +4,16 @@ A balance is an amount minus the allocations made to it (spec/dunning-rules.md,
 "Allocation of money"), and a sum of balances is linear: Σ (amount − allocated) =
 Σ amounts − Σ allocations. So every figure here comes from a few grouped queries,
 one pass over invoices, one over allocations joined to their credit and invoice,
-one over credits, subtracted in Python. No row is loaded one by one.
+one over credits, subtracted in Python. No row is loaded one by one. The aged
+balance goes further: each invoice and credit carries the sum of its allocations,
+kept by the database (:mod:`relance.ledger.sums`), so a balance at a day is what is
+open today plus what was allocated after that day, and only open invoices are read.
 
 Each pass over invoices reads them in the order of an index and groups in that
-order, so the database never sorts a million invoices (migration ledger 0005:
-organization, customer, currency for the aged balance; organization, currency, issue
-day, due day, amount for sums by day, read from the index alone).
+order, so the database never sorts a million invoices (migration ledger 0006: the
+open invoices by organization, customer, currency, due and issue day with their
+amounts, for the aged balance; ledger 0005: organization, currency, issue day, due
+day, amount for sums by day; both read from the index alone).
 Results are integer minor units.
 
 Dialect details matter for speed and nothing else. SQLite gives a ``date`` column
