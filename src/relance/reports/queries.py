@@ -203,19 +203,26 @@ def _allocations_after(scope: Scope, as_of: date, keys: tuple[str, ...]) -> list
     read once, fewer than their credits' look-ups."""
     params: dict = _bucket_days(as_of)
     where = _scope("c.organization_id", scope, params)
-    issued = f"{_plain('i.issued')} <= %(as_of)s"
-    amount = f"CASE WHEN {issued} THEN a.amount_minor END"
-    given = f"CAST(COALESCE({_sum('a.amount_minor', _plain('c.date') + ' <= %(as_of)s')}, 0) " \
-            "AS BIGINT)"
-    both = f"{_columns(keys, 'i.')}, {_columns(keys, 'c.')}"
+    columns, groups = _allocation_columns(keys)
     tables = (f"{CREDITS} c CROSS JOIN {ALLOCATIONS} a" if isinstance(scope, int)
               else f"{ALLOCATIONS} a CROSS JOIN {CREDITS} c")
     return _rows(
-        f"SELECT {both}, {given}, {_bucket_cells(amount, 'i.due')} "
-        f"FROM {tables} CROSS JOIN {INVOICES} i "
+        f"SELECT {columns} FROM {tables} CROSS JOIN {INVOICES} i "
         f"WHERE {where}{_allocations_of(scope)} AND a.credit_id = c.id AND a.date > %(as_of)s "
         f"AND i.id = a.invoice_id AND i.organization_id = c.organization_id "
-        f"GROUP BY {both}", params)
+        f"GROUP BY {groups}", params)
+
+
+def _allocation_columns(keys: tuple[str, ...]) -> tuple[str, str]:
+    """What a pass over allocations selects, and groups by: the invoice's ``keys``, the
+    credit's, what the allocations took from credits dated by ``as_of``, then the bucket
+    cells of what they gave invoices issued by then."""
+    issued = f"{_plain('i.issued')} <= %(as_of)s"
+    amount = f"CASE WHEN {issued} THEN a.amount_minor END"
+    taken = f"CAST(COALESCE({_sum('a.amount_minor', _plain('c.date') + ' <= %(as_of)s')}, 0) " \
+            "AS BIGINT)"
+    both = f"{_columns(keys, 'i.')}, {_columns(keys, 'c.')}"
+    return f"{both}, {taken}, {_bucket_cells(amount, 'i.due')}", both
 
 
 def _open_credits(scope: Scope, as_of: date, keys: tuple[str, ...]) -> list[tuple]:
@@ -281,17 +288,12 @@ def _allocations(scope: Scope, as_of: date, keys: tuple[str, ...]) -> list[tuple
     then received."""
     params: dict = _bucket_days(as_of)
     where = _scope("c.organization_id", scope, params)
-    issued = f"{_plain('i.issued')} <= %(as_of)s"
-    amount = f"CASE WHEN {issued} THEN a.amount_minor END"
-    used = f"CAST(COALESCE({_sum('a.amount_minor', _plain('c.date') + ' <= %(as_of)s')}, 0) " \
-           "AS BIGINT)"
-    both = f"{_columns(keys, 'i.')}, {_columns(keys, 'c.')}"
+    columns, groups = _allocation_columns(keys)
     return _rows(
-        f"SELECT {both}, {used}, {_bucket_cells(amount, 'i.due')} "
-        f"FROM {CREDITS} c JOIN {ALLOCATIONS} a ON a.credit_id = c.id "
+        f"SELECT {columns} FROM {CREDITS} c JOIN {ALLOCATIONS} a ON a.credit_id = c.id "
         f"JOIN {INVOICES} i ON i.id = a.invoice_id "
         f"WHERE {where} AND i.organization_id = c.organization_id{_allocations_of(scope)} "
-        f"AND {_plain('a.date')} <= %(as_of)s GROUP BY {both}", params)
+        f"AND {_plain('a.date')} <= %(as_of)s GROUP BY {groups}", params)
 
 
 def _credits(scope: Scope, as_of: date, keys: tuple[str, ...]) -> list[tuple]:
