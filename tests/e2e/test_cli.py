@@ -59,7 +59,7 @@ def test_init_import_run_from_the_command_line(tmp_path):
     out = relance("import", "contacts", str(contacts), data=data).stdout
     assert "customer: 1 created" in out
     out = relance("import", "invoices", str(invoices), "--date", "2026-02-01", data=data).stdout
-    assert "invoice: 1 created" in out and "line 3, field issue_date" in out
+    assert "invoice: 1 created" in out and "line 3, column “issue_date”: “bad” is not a date" in out
     out = relance("run", "--date", "2026-02-03", data=data).stdout
     assert "1 actions (1 reminder_1)" in out and "written" in out
     assert "0 actions" in relance("run", "--date", "2026-02-03", data=data).stdout

@@ -16,7 +16,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import translation
 
-from relance.formats.bank.problems import ENGLISH
+from relance.formats.problems import ENGLISH
 from relance.imports import wording
 from relance.imports.bank import import_statement
 from relance.ledger.models import BankLine

@@ -68,3 +68,32 @@ def test_the_format_preview_words_the_samples_problems_in_french(alice, w):
     page = response.content.decode()
     assert ("ligne 3, colonne « Date » : « 31/02/2026 » n’est pas une date au format "
             "JJ/MM/AAAA.") in page
+
+
+def test_an_invoices_csv_fec_and_e_invoice_read_in_french_then_in_english(alice, w):
+    """Alice uploads a CSV of invoices, a FEC and a Factur-X XML, each with problems: the
+    page tells them in French, and in English once she switches language."""
+    from tests.formats.einvoice.test_fields import cii
+    from tests.integration.test_import_problems import INVOICES, bad_fec
+
+    pages = [upload_as(alice, kind, data, name).content.decode() for kind, data, name in (
+        ("invoices", INVOICES, "factures.csv"), ("fec", bad_fec(), "FEC.txt"),
+        ("einvoice", cii(issued="2026-01-15"), "facture.xml"))]
+
+    assert ("« 2026-13-01 » n’est pas une date au format AAAA-MM-JJ ni JJ/MM/AAAA."
+            in pages[0])
+    assert "<td>customer_ref</td>" in pages[0] and "Une valeur obligatoire manque." in pages[0]
+    assert "« 6O,00 » n’est pas un montant." in pages[1] and "<td>Debit</td>" in pages[1]
+    assert ("Le champ « date d’émission » (BT-2) contient « 2026-01-15 », qui n’est pas "
+            "une date au format AAAAMMJJ.") in pages[2]
+    assert not any("%Y" in page or "%d" in page for page in pages)
+    alice.post("/i18n/setlang/", {"language": "en", "next": "/o/acme/"})
+    first = ImportRun.objects.get(file_name="factures.csv")
+    page = alice.get(f"/o/acme/imports/{first.pk}/").content.decode()
+    assert "“2026-13-01” is not a date in the format YYYY-MM-DD or DD/MM/YYYY." in page
+    assert "The due date, 1 January 2026, is before the issue date, 31 January 2026." in page
+
+
+def upload_as(client, kind: str, data: bytes, name: str):
+    return client.post("/o/acme/imports/", {
+        "kind": kind, "file": SimpleUploadedFile(name, data)}, follow=True)

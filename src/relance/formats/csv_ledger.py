@@ -26,6 +26,9 @@ payment_terms_days no        days from invoice date to due date
 
 Invoices: ``number``, ``customer_ref``, ``issue_date``, ``due_date``, ``amount``
 (including VAT), optional ``currency`` (default EUR), ``customer_name``, ``pdf_path``.
+
+A row that cannot be used becomes a :class:`RowError` naming its column, with a code
+and its values (``relance.formats.problems``) so it is worded in the user's language.
 """
 
 from __future__ import annotations
@@ -42,8 +45,13 @@ from stdnum.fr import siren as siren_check
 
 from relance.errors import FormatError
 from relance.formats import RowError
+from relance.formats.problems import Problem, as_row_error
 
 ROLES = ("accounts_payable", "business", "legal")
+LANGUAGES = ("fr", "en")
+KINDS = ("b2b", "b2c")
+# The two date formats accepted, tried in this order; nothing else is guessed.
+DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,43 +125,38 @@ def parse_amount(text: str) -> Decimal:
     """``1 234,56`` or ``1234.56`` to ``Decimal('1234.56')``; refuses anything ambiguous."""
     cleaned = re.sub(r"[\s\u00a0\u202f€]", "", text)
     if "," in cleaned and "." in cleaned:
-        raise ValueError(f"ambiguous amount {text!r}: use one decimal mark")
+        raise Problem("ambiguous_amount", text=text)
     try:
         amount = Decimal(cleaned.replace(",", "."))
     except InvalidOperation:
-        raise ValueError(f"not an amount: {text!r}") from None
+        raise Problem("not_an_amount", text=text) from None
     if not amount.is_finite():
-        raise ValueError(f"not an amount: {text!r}")
+        raise Problem("not_an_amount", text=text)
     return amount
 
 
 def parse_date(text: str) -> date:
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+    """A date in one of :data:`DATE_FORMATS`."""
+    for fmt in DATE_FORMATS:
         try:
             return datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a calendar date
         except ValueError:
             continue
-    raise ValueError(f"not a date: {text!r} (expected YYYY-MM-DD or DD/MM/YYYY)")
+    raise Problem("not_a_date_in_formats", text=text, format=DATE_FORMATS[0],
+                  other_format=DATE_FORMATS[1])
 
 
 def _contact(line: int, r: dict[str, str]) -> ContactRow:
-    if not r.get("customer_ref"):
-        raise ValueError("customer_ref: missing")
-    role = r.get("role") or "accounts_payable"
-    if role not in ROLES:
-        raise ValueError(f"role: expected one of {', '.join(ROLES)}, got {role!r}")
-    language = (r.get("language") or "fr").lower()
-    if language not in ("fr", "en"):
-        raise ValueError(f"language: expected fr or en, got {language!r}")
-    kind = (r.get("kind") or "b2b").lower()
-    if kind not in ("b2b", "b2c"):
-        raise ValueError(f"kind: expected b2b or b2c, got {kind!r}")
+    _required(r, "customer_ref")
+    role = _choice(r, "role", ROLES, r.get("role") or "accounts_payable")
+    language = _choice(r, "language", LANGUAGES, (r.get("language") or "fr").lower())
+    kind = _choice(r, "kind", KINDS, (r.get("kind") or "b2b").lower())
     siren = re.sub(r"\s", "", r.get("siren", ""))
     if siren and not siren_check.is_valid(siren):
-        raise ValueError(f"siren: {siren!r} is not a valid SIREN")
+        raise _problem("not_a_siren", "siren", text=siren)
     terms = r.get("payment_terms_days", "")
     if terms and not terms.isdigit():
-        raise ValueError(f"payment_terms_days: expected a number of days, got {terms!r}")
+        raise _problem("not_a_number_of_days", "payment_terms_days", text=terms)
     return ContactRow(line, r["customer_ref"], r.get("customer_name", ""), r.get("email", ""),
                       role, r.get("first_name", ""), r.get("last_name", ""), r.get("phone", ""),
                       language, kind, siren, int(terms) if terms else None,
@@ -162,27 +165,46 @@ def _contact(line: int, r: dict[str, str]) -> ContactRow:
 
 def _invoice(line: int, r: dict[str, str]) -> InvoiceRow:
     for column in ("number", "customer_ref"):
-        if not r.get(column):
-            raise ValueError(f"{column}: missing")
+        _required(r, column)
     issued = _field(parse_date, r, "issue_date")
     due = _field(parse_date, r, "due_date")
     if due < issued:
-        raise ValueError(f"due_date: {due} is before issue_date {issued}")
+        raise _problem("due_before_issue", "due_date", due_date=due, issue_date=issued)
     amount = _field(parse_amount, r, "amount")
     if amount <= 0:
-        raise ValueError(f"amount: must be positive, got {r['amount']!r}")
+        raise _problem("not_positive", "amount", text=r["amount"])
     currency = (r.get("currency") or "EUR").upper()
     if not re.fullmatch(r"[A-Z]{3}", currency):
-        raise ValueError(f"currency: expected an ISO code like EUR, got {currency!r}")
+        raise _problem("not_a_currency", "currency", text=currency)
     return InvoiceRow(line, r["number"], r["customer_ref"], r.get("customer_name", ""), issued,
                       due, amount, currency, r.get("pdf_path", ""))
 
 
+def _problem(code: str, column: str, **params: object) -> Problem:
+    """Problem ``code`` in ``column``: the column is both the field and, for the wording,
+    the header the person reads in the file."""
+    return Problem(code, column, column=column, **params)
+
+
+def _required(r: dict[str, str], column: str) -> str:
+    if not r.get(column):
+        raise _problem("missing_value", column)
+    return r[column]
+
+
+def _choice(r: dict[str, str], column: str, choices: tuple[str, ...], value: str) -> str:
+    if value not in choices:
+        raise _problem("not_a_choice", column, text=value, choices=", ".join(choices))
+    return value
+
+
 def _field(convert, r: dict[str, str], column: str):
+    """``convert`` of the value in ``column``; an empty cell is missing, not malformed."""
+    text = _required(r, column)
     try:
-        return convert(r.get(column, ""))
-    except ValueError as exc:
-        raise ValueError(f"{column}: {exc}") from None
+        return convert(text)
+    except Problem as exc:
+        raise _problem(exc.code, column, **exc.params) from None
 
 
 def _parse(data: bytes, required: tuple[str, ...], build, name: str):
@@ -190,9 +212,8 @@ def _parse(data: bytes, required: tuple[str, ...], build, name: str):
     for line, row in read_rows(data, required, name):
         try:
             records.append(build(line, row))
-        except ValueError as exc:
-            column, _, message = str(exc).partition(": ")
-            errors.append(RowError(line, message or column, column if message else None))
+        except ValueError as exc:  # a Problem, or an unforeseen value: reported by its text
+            errors.append(as_row_error(exc, line))
     return records, errors
 
 

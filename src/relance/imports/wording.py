@@ -1,12 +1,14 @@
 """Import reports worded for the person reading them, in the active language.
 
 A reader states a row problem as a code and its values (``RowError.code`` and
-``params``; the bank codes are listed in ``relance.formats.bank.problems``). Here each
-code becomes a sentence through gettext, in the language active when it is called:
-the web page's, or the one ``relance import --language`` sets. Values are shown as the
-reader writes them: a date format as ``JJ/MM/AAAA`` or ``DD/MM/YYYY``, the amounts of
-a balance check as money (``15 555,28 €`` / ``€15,555.28``). A problem without a code
-(or with one this module does not know) is shown by its English ``message``.
+``params``; every code, of every kind of file, is listed in ``relance.formats.problems``).
+Here each code becomes a sentence through gettext, in the language active when it is
+called: the web page's, or the one ``relance import --language`` sets. Values are shown
+as the reader writes them: a date format as ``JJ/MM/AAAA`` or ``DD/MM/YYYY``, a date as
+``1er mars 2026`` / ``1 March 2026``, amounts as money (``15 555,28 €`` /
+``€15,555.28``), an e-invoice field by its name and EN 16931 term (« montant total TTC »
+(BT-112)). A problem without a code (or with one this module does not know) is shown by
+its English ``message``.
 
 The web page stores a report's problems with :func:`stored` and words them when the
 page is read, so each reader sees them in their own language.
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -24,9 +27,9 @@ from django.utils.translation import get_language, gettext, ngettext, pgettext, 
 from django.utils.translation import gettext_noop as _noop
 
 from relance.errors import RowError
-from relance.formats.bank.problems import date_pattern
+from relance.formats.problems import PATTERNS, date_pattern
 from relance.imports.report import OUTCOMES, ImportReport
-from relance.messaging.formatting import format_money, locale_of
+from relance.messaging.formatting import format_day, format_money, locale_of
 
 # Marked here, translated when a sentence is made (gettext then knows the language).
 SENTENCES = {
@@ -66,14 +69,60 @@ SENTENCES = {
     "not_a_balance": _noop("“%(text)s” is not a balance (D/C mark, date YYMMDD, currency, "
                            "amount)."),
     "not_a_statement_line": _noop("“%(text)s” is not a statement line (:61:)."),
+    # Any file.
+    "missing_value": _noop("A required value is missing."),
+    # FEC
+    "wrong_field_count": _noop("The line has %(count)s fields where the header names "
+                               "%(width)s."),
+    "bad_sens": _noop("The direction (Sens) is “%(text)s”, not D, C, +1 or -1."),
+    "no_customer_account": _noop("Line of customer account %(account)s without an auxiliary "
+                                 "account (CompAuxNum): it cannot be tied to a customer."),
+    "zero_customer_line": _noop("Customer line of zero amount: nothing to collect."),
+    # Customers and invoices CSV
+    "not_a_date_in_formats": _noop("“%(text)s” is not a date in the format %(pattern)s or "
+                                   "%(other_pattern)s."),
+    "ambiguous_amount": _noop("“%(text)s” is ambiguous: it has both a comma and a dot. Use "
+                              "one decimal mark."),
+    "not_positive": _noop("The amount must be positive, not “%(text)s”."),
+    "due_before_issue": _noop("The due date, %(due_date)s, is before the issue date, "
+                              "%(issue_date)s."),
+    "not_a_currency": _noop("“%(text)s” is not a currency code (ISO 4217, like EUR)."),
+    "not_a_choice": _noop("“%(text)s” is not one of the accepted values: %(choices)s."),
+    "not_a_siren": _noop("“%(text)s” is not a valid SIREN (9 digits, the last one a check "
+                         "digit)."),
+    "not_a_number_of_days": _noop("“%(text)s” is not a number of days."),
+    # E-invoices: the sentence names the field.
+    "missing_term": _noop("The mandatory field “%(label)s” (%(term)s) is missing."),
+    "term_not_an_amount": _noop("The field “%(label)s” (%(term)s) holds “%(text)s”, which is "
+                                "not an amount."),
+    "term_not_a_date": _noop("The field “%(label)s” (%(term)s) holds “%(text)s”, which is not "
+                             "a date in the format %(pattern)s."),
+    "term_not_a_currency": _noop("The field “%(label)s” (%(term)s) holds “%(text)s”, which is "
+                                 "not an ISO 4217 currency code."),
+    "due_against_total": _noop("The field “%(label)s” (%(term)s) is %(amount)s: its sign is "
+                               "the opposite of the grand total's."),
 }
 # An empty cell says "missing" better than quoting nothing.
 EMPTY = {"not_a_date": _noop("The date is missing (expected format %(pattern)s)."),
          "not_an_amount": _noop("The amount is missing.")}
 #: The values shown as money, in the problem's ``currency``.
 MONEY = frozenset({"opening", "movements", "expected", "closing", "total", "amount"})
+#: The values that are days (ISO dates), shown as a person writes them.
+DAYS = frozenset({"due_date", "issue_date"})
 #: Problems of a statement as a whole: the sentence says which balance, no field to add.
 WHOLE_STATEMENT = frozenset({"balance_mismatch", "missing_balance", "no_closing_record"})
+#: The names of the EN 16931 business terms an e-invoice problem gives in ``term``
+#: (``relance.formats.problems.TERMS`` in English).
+TERMS = {
+    "BT-1": pgettext_lazy("EN 16931 business term", "invoice number"),
+    "BT-2": pgettext_lazy("EN 16931 business term", "issue date"),
+    "BT-5": pgettext_lazy("EN 16931 business term", "invoice currency code"),
+    "BT-9": pgettext_lazy("EN 16931 business term", "payment due date"),
+    "BT-44": pgettext_lazy("EN 16931 business term", "buyer name"),
+    "BT-112": pgettext_lazy("EN 16931 business term", "grand total amount"),
+    "BT-113": pgettext_lazy("EN 16931 business term", "paid amount"),
+    "BT-115": pgettext_lazy("EN 16931 business term", "amount due for payment"),
+}
 
 KINDS = {
     "customer": pgettext_lazy("import kind", "customer"),
@@ -114,9 +163,12 @@ def problem(error: RowError | Mapping[str, Any]) -> str:
 
 
 def place(error: RowError | Mapping[str, Any]) -> str:
-    """Where: ``line 5, column “Date”`` (the CSV header when known, else the field)."""
-    line, column = _get(error, "line"), (_get(error, "params") or {}).get("column")
-    field = "" if _get(error, "code") in WHOLE_STATEMENT else _get(error, "field")
+    """Where: ``line 5, column “Date”`` (the CSV header when known, else the field, unless
+    the sentence names it: a statement's balance, an e-invoice's business term)."""
+    params = _get(error, "params") or {}
+    line, column = _get(error, "line"), params.get("column")
+    named = _get(error, "code") in WHOLE_STATEMENT or "term" in params
+    field = "" if named else _get(error, "field")
     parts = [gettext("line %(line)s") % {"line": line} if line is not None
              else pgettext("where", "file")]
     if column:
@@ -127,10 +179,12 @@ def place(error: RowError | Mapping[str, Any]) -> str:
 
 
 def column(error: RowError | Mapping[str, Any]) -> str:
-    """The column (CSV header) or field the problem is in, for a table cell."""
+    """The column (CSV header), business term (``BT-112``) or field the problem is in, for
+    a table cell."""
     if _get(error, "code") in WHOLE_STATEMENT:
         return ""
-    return (_get(error, "params") or {}).get("column") or _get(error, "field") or ""
+    params = _get(error, "params") or {}
+    return params.get("column") or params.get("term") or _get(error, "field") or ""
 
 
 def located(error: RowError | Mapping[str, Any]) -> str:
@@ -190,17 +244,30 @@ def _get(error: RowError | Mapping[str, Any], name: str) -> Any:
 
 
 def _shown(params: Mapping[str, str]) -> dict[str, str]:
-    """The values as the reader writes them: date patterns, money, localized numbers."""
+    """The values as the reader writes them: date patterns, days, money, localized numbers,
+    the name of a business term."""
     lang = language()
     shown = dict(params)
-    if "format" in params:
-        shown["pattern"] = date_pattern(params["format"], lang)
+    for given, name in PATTERNS.items():
+        if given in params:
+            shown[name] = date_pattern(params[given], lang)
+    if "term" in params:
+        shown["label"] = str(TERMS.get(params["term"], params["term"]))
+    for name in DAYS.intersection(params):
+        shown[name] = _day(params[name], lang)
     currency = params.get("currency", "")
     for name in MONEY.intersection(params):
         shown[name] = _money(params[name], currency, lang)
     if "value" in params:
         shown["value"] = _number(params["value"], lang)
     return shown
+
+
+def _day(text: str, lang: str) -> str:
+    try:
+        return format_day(date.fromisoformat(text), lang)
+    except ValueError:
+        return text
 
 
 def _money(text: str, currency: str, lang: str) -> str:

@@ -20,16 +20,17 @@ from relance.formats.einvoice.parties import Party
 from relance.formats.einvoice.records import CREDIT_NOTE_TYPES, EInvoice
 from relance.formats.einvoice.safexml import FieldReader
 
-# What each field is called in a RowError, with its EN 16931 business term.
-LABELS = {
-    "number": "invoice number (BT-1)",
-    "issue_date": "issue date (BT-2)",
-    "due_date": "payment due date (BT-9)",
-    "currency": "invoice currency code (BT-5)",
-    "total_incl_vat": "grand total amount (BT-112)",
-    "prepaid": "paid amount (BT-113)",
-    "amount_due": "amount due for payment (BT-115)",
-    "buyer_name": "buyer name (BT-44)",
+# The EN 16931 business term of each field: a RowError names it (its English label is
+# in relance.formats.problems.TERMS, its French one in relance.imports.wording).
+TERMS = {
+    "number": "BT-1",
+    "issue_date": "BT-2",
+    "due_date": "BT-9",
+    "currency": "BT-5",
+    "total_incl_vat": "BT-112",
+    "prepaid": "BT-113",
+    "amount_due": "BT-115",
+    "buyer_name": "BT-44",
 }
 MANDATORY = ("number", "issue_date", "currency", "total_incl_vat")
 
@@ -72,20 +73,21 @@ def finish(draft: Draft, fields: FieldReader) -> tuple[list[EInvoice], list[RowE
         return [], fields.errors
     amounts = _amounts(draft)
     if amounts.due < 0:
-        fields.fail("amount_due", f"amount due {amounts.due} has the opposite sign of the total")
+        fields.fail("amount_due", "due_against_total", amount=amounts.due,
+                    currency=draft.currency)
         return [], fields.errors
     return [_record(draft, amounts)], []
 
 
 def _check(draft: Draft, fields: FieldReader) -> None:
     if draft.currency is not None and not _CURRENCY.fullmatch(draft.currency):
-        fields.fail("currency", f"currency {draft.currency!r} is not an ISO 4217 code")
+        fields.fail("currency", "term_not_a_currency", text=draft.currency)
     reported = {error.field for error in fields.errors}
     for name in MANDATORY:
         if getattr(draft, name) is None and name not in reported:
-            fields.fail(name, f"missing {LABELS[name]}")
+            fields.fail(name, "missing_term")
     if not draft.buyer.name:
-        fields.fail("buyer_name", f"missing {LABELS['buyer_name']}")
+        fields.fail("buyer_name", "missing_term")
 
 
 def _amounts(draft: Draft) -> _Amounts:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from relance.formats import RowError
-from relance.formats.einvoice.assemble import LABELS, Draft, finish
+from relance.formats.einvoice.assemble import TERMS, Draft, finish
 from relance.formats.einvoice.parties import Party, company_ids, vat_number
 from relance.formats.einvoice.records import EInvoice
 from relance.formats.einvoice.safexml import Element, FieldReader, qualified
@@ -52,6 +52,7 @@ LAYOUT = Layout(
 )
 
 _DATE_102 = re.compile(r"\d{8}")
+FORMAT_102 = "%Y%m%d"  # UNTDID 2379 code 102, CCYYMMDD
 # BT-49 (electronic address, scheme EM = e-mail), else BT-58 (contact e-mail).
 _ELECTRONIC_ADDRESS = "ram:URIUniversalCommunication/ram:URIID[@schemeID='EM']"
 _CONTACT_EMAIL = "ram:DefinedTradeContact/ram:EmailURIUniversalCommunication/ram:URIID"
@@ -64,7 +65,7 @@ def read(root: Element) -> tuple[list[EInvoice], list[RowError]]:
 
 def read_layout(root: Element, layout: Layout) -> tuple[list[EInvoice], list[RowError]]:
     """The invoice of a CII-family document whose header blocks sit as ``layout`` says."""
-    fields = FieldReader(layout.namespaces, LABELS)
+    fields = FieldReader(layout.namespaces, TERMS)
     document = fields.node(root, layout.document)
     agreement = fields.node(root, layout.agreement)
     settlement = fields.node(root, layout.settlement)
@@ -73,7 +74,7 @@ def read_layout(root: Element, layout: Layout) -> tuple[list[EInvoice], list[Row
         type_code=fields.text(document, "ram:TypeCode"),
         number=fields.text(document, "ram:ID"),
         issue_date=fields.date_value(
-            document, "ram:IssueDateTime/udt:DateTimeString", "issue_date", date_102
+            document, "ram:IssueDateTime/udt:DateTimeString", "issue_date", date_102, FORMAT_102
         ),
         due_date=_due_date(fields, settlement),
         currency=fields.text(settlement, "ram:InvoiceCurrencyCode")
@@ -108,7 +109,7 @@ def _due_date(fields: FieldReader, settlement: Element | None) -> date | None:
     before the net date); the debt is only late after the last one.
     """
     path = "ram:SpecifiedTradePaymentTerms/ram:DueDateDateTime/udt:DateTimeString"
-    found = fields.dates(settlement, path, "due_date", date_102)
+    found = fields.dates(settlement, path, "due_date", date_102, FORMAT_102)
     return max(found) if found else None
 
 

@@ -18,6 +18,7 @@ from lxml import etree
 from relance.core.money import MoneyError, to_decimal
 from relance.errors import FormatError
 from relance.formats import RowError
+from relance.formats.problems import row_error
 
 MAX_BYTES = 20 * 1024 * 1024
 
@@ -60,13 +61,14 @@ class FieldReader:
     """Typed values from one document, a :class:`RowError` collected per bad field.
 
     Paths are XPath expressions relative to a node, using ``namespaces``. A
-    ``None`` node (a missing container) reads as a missing value. ``labels``
-    names each field in error messages.
+    ``None`` node (a missing container) reads as a missing value. ``terms`` gives
+    each field's EN 16931 business term (``BT-112``), which its errors name
+    (``relance.formats.problems``: code, text found, term, date format).
     """
 
-    def __init__(self, namespaces: dict[str, str], labels: dict[str, str]) -> None:
+    def __init__(self, namespaces: dict[str, str], terms: dict[str, str]) -> None:
         self.namespaces = namespaces
-        self.labels = labels
+        self.terms = terms
         self.errors: list[RowError] = []
 
     def nodes(self, node: Element | None, path: str) -> list[Element]:
@@ -100,7 +102,7 @@ class FieldReader:
         try:
             return to_decimal(found.text or "")
         except MoneyError:
-            self.fail(field, f"{self.label(field)} {found.text!r} is not an amount", found)
+            self.fail(field, "term_not_an_amount", found, text=(found.text or "").strip())
             return None
 
     def date_value(
@@ -109,9 +111,11 @@ class FieldReader:
         path: str,
         field: str,
         convert: Callable[[Element], date],
+        date_format: str,
     ) -> date | None:
-        """The date at ``path`` read by ``convert``; a RowError if it is not one."""
-        found = self.dates(node, path, field, convert)
+        """The date at ``path`` read by ``convert``; a RowError if it is not one, saying
+        the format (a ``strftime`` pattern) the syntax writes dates in."""
+        found = self.dates(node, path, field, convert, date_format)
         return found[0] if found else None
 
     def dates(
@@ -120,6 +124,7 @@ class FieldReader:
         path: str,
         field: str,
         convert: Callable[[Element], date],
+        date_format: str,
     ) -> list[date]:
         """Every date at ``path``, in document order; a RowError per malformed one."""
         result: list[date] = []
@@ -129,12 +134,13 @@ class FieldReader:
             try:
                 result.append(convert(found))
             except ValueError:
-                self.fail(field, f"{self.label(field)} {found.text!r} is not a date", found)
+                self.fail(field, "term_not_a_date", found, text=(found.text or "").strip(),
+                          format=date_format)
         return result
 
-    def label(self, field: str) -> str:
-        return self.labels.get(field, field)
-
-    def fail(self, field: str, message: str, node: Element | None = None) -> None:
+    def fail(self, field: str, code: str, node: Element | None = None,
+             **params: object) -> None:
+        """Problem ``code`` of ``field``, at the line of ``node`` when there is one."""
         line = node.sourceline if node is not None else None
-        self.errors.append(RowError(line, message, field))
+        self.errors.append(row_error(line, code, field, term=self.terms.get(field, field),
+                                     **params))

@@ -11,7 +11,7 @@ import re
 from datetime import date
 
 from relance.formats import RowError
-from relance.formats.einvoice.assemble import LABELS, Draft, finish
+from relance.formats.einvoice.assemble import TERMS, Draft, finish
 from relance.formats.einvoice.parties import Party, company_ids, vat_number
 from relance.formats.einvoice.records import EInvoice
 from relance.formats.einvoice.safexml import Element, FieldReader, qualified
@@ -28,6 +28,7 @@ NAMESPACES = {
 
 # xsd:date, optionally followed by a time zone ("2026-07-16", "2026-07-16+02:00").
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(Z|[+-]\d{2}:\d{2})?")
+ISO_FORMAT = "%Y-%m-%d"  # the time zone is left out of what a person is told
 
 # BT-9: Invoice has cbc:DueDate; a UBL 2.1 CreditNote carries it in PaymentMeans.
 _DUE_DATE = (
@@ -37,14 +38,14 @@ _DUE_DATE = (
 
 def read(root: Element) -> tuple[list[EInvoice], list[RowError]]:
     """The invoice or credit note of a parsed UBL 2.1 document."""
-    fields = FieldReader(NAMESPACES, LABELS)
+    fields = FieldReader(NAMESPACES, TERMS)
     totals = fields.node(root, "cac:LegalMonetaryTotal")
     draft = Draft(
         credit_note_root=root.tag == CREDIT_NOTE_ROOT,
         type_code=fields.text(root, "cbc:InvoiceTypeCode | cbc:CreditNoteTypeCode"),
         number=fields.text(root, "cbc:ID"),
-        issue_date=fields.date_value(root, "cbc:IssueDate", "issue_date", iso_date),
-        due_date=fields.date_value(root, _DUE_DATE, "due_date", iso_date),
+        issue_date=fields.date_value(root, "cbc:IssueDate", "issue_date", iso_date, ISO_FORMAT),
+        due_date=fields.date_value(root, _DUE_DATE, "due_date", iso_date, ISO_FORMAT),
         currency=fields.text(root, "cbc:DocumentCurrencyCode"),
         total_incl_vat=fields.amount(totals, "cbc:TaxInclusiveAmount", "total_incl_vat"),
         prepaid=fields.amount(totals, "cbc:PrepaidAmount", "prepaid"),

@@ -23,8 +23,10 @@ What real exports do besides the text of the standard, and how this reader copes
   a ``.`` is accepted as decimal separator too, since some tools write one.
 
 A line that cannot be read (wrong column count, bad date, bad amount) becomes a
-:class:`RowError` and the other lines are still returned; a file that is not a FEC
-at all (empty, binary, unknown separator, missing fields) raises :class:`FormatError`.
+:class:`RowError` with a code and its values (``relance.formats.problems``: the text
+found, the field as A47 A-1 spells it in ``column``, ``%Y%m%d`` for a date) and the
+other lines are still returned; a file that is not a FEC at all (empty, binary,
+unknown separator, missing fields) raises :class:`FormatError`.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from functools import lru_cache
 
 from relance.errors import FormatError
 from relance.formats import RowError
+from relance.formats.problems import Problem
 
 # The 18 fields of A47 A-1, in the order of the standard, as FecLine attribute names.
 FIELDS = {
@@ -69,6 +72,8 @@ _DATE = re.compile(r"\d{8}")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _FRENCH = frozenset("àâäçéèêëîïôöùûüÿœæÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸŒÆ°€«»")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# A47 A-1 writes dates AAAAMMJJ.
+DATE_FORMAT = "%Y%m%d"
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,14 +110,6 @@ class _Layout:
     width: int
 
 
-class _BadValue(ValueError):
-    """A value of one row that does not fit its field; becomes a RowError."""
-
-    def __init__(self, field: str | None, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-
-
 def parse(data: bytes) -> tuple[list[FecLine], list[RowError]]:
     """Read the FEC in ``data``: its lines, and one RowError per line that cannot be read."""
     physical = _physical_lines(_decode(data))
@@ -125,8 +122,8 @@ def parse(data: bytes) -> tuple[list[FecLine], list[RowError]]:
             continue
         try:
             lines.append(_line(text.split(layout.separator), layout, number))
-        except _BadValue as bad:
-            errors.append(RowError(number, str(bad), bad.field))
+        except Problem as bad:
+            errors.append(bad.row_error(number))
     return lines, errors
 
 
@@ -209,7 +206,7 @@ def _line(values: list[str], layout: _Layout, number: int) -> FecLine:
     while len(values) > layout.width and not values[-1].strip():
         values.pop()  # trailing separator at the end of the line
     if len(values) != layout.width:
-        raise _BadValue(None, f"expected {layout.width} fields, found {len(values)}")
+        raise Problem("wrong_field_count", width=layout.width, count=len(values))
     raw = {name: values[i].strip() for name, i in layout.positions.items()}
     debit, credit = _debit_credit(raw)
     return FecLine(
@@ -241,7 +238,7 @@ def _debit_credit(raw: dict[str, str]) -> tuple[Decimal, Decimal]:
     amount = _amount(raw, "montant")
     sens = _SENS.get(raw["sens"].upper())
     if sens is None:
-        raise _BadValue("Sens", f"Sens must be D, C, +1 or -1, not {raw['sens']!r}")
+        raise Problem("bad_sens", "Sens", text=raw["sens"], column="Sens")
     return (amount, Decimal(0)) if sens > 0 else (Decimal(0), amount)
 
 
@@ -251,11 +248,11 @@ def _amount(raw: dict[str, str], name: str) -> Decimal:
     if not text:
         return Decimal(0)
     if not _AMOUNT.fullmatch(text):
-        raise _BadValue(_label(name), f"not an amount: {raw[name]!r}")
+        raise _bad_value("not_an_amount", raw, name)
     try:
         return Decimal(text.replace(",", "."))
     except InvalidOperation:  # pragma: no cover - the pattern already refused it
-        raise _BadValue(_label(name), f"not an amount: {raw[name]!r}") from None
+        raise _bad_value("not_an_amount", raw, name) from None
 
 
 def _date(raw: dict[str, str], name: str) -> date | None:
@@ -264,22 +261,24 @@ def _date(raw: dict[str, str], name: str) -> date | None:
 
 
 def _required_date(raw: dict[str, str], name: str) -> date:
-    text = raw[name]
     try:
-        return _calendar_date(text)
-    except ValueError as bad:
-        raise _BadValue(_label(name), f"{bad}: {text!r}") from None
+        return _calendar_date(raw[name])
+    except ValueError:  # not 8 digits, or no such day (20241305); empty: worded as missing
+        raise _bad_value("not_a_date", raw, name, format=DATE_FORMAT) from None
 
 
 @lru_cache(maxsize=4096)
 def _calendar_date(text: str) -> date:
     """``AAAAMMJJ`` to a date; cached because a year has few distinct dates."""
     if not _DATE.fullmatch(text):
-        raise ValueError("expected a date AAAAMMJJ")
-    try:
-        return date(int(text[:4]), int(text[4:6]), int(text[6:]))
-    except ValueError:
-        raise ValueError("no such date") from None
+        raise ValueError(text)
+    return date(int(text[:4]), int(text[4:6]), int(text[6:]))
+
+
+def _bad_value(code: str, raw: dict[str, str], name: str, **params: str) -> Problem:
+    """Problem ``code`` with the value of field ``name`` as written in the file."""
+    label = _label(name)
+    return Problem(code, label, text=raw[name], column=label, **params)
 
 
 _LABELS = {name.lower(): name for name in (

@@ -57,6 +57,7 @@ from typing import Literal
 
 from relance.formats import RowError
 from relance.formats.fec.reader import FecLine
+from relance.formats.problems import row_error
 
 Kind = Literal["invoice", "refund", "credit_note", "payment"]
 DEBIT_KINDS = frozenset({"invoice", "refund"})
@@ -199,11 +200,10 @@ def _entries(lines: Iterable[FecLine]) -> dict[EntryKey, _Entry]:
 
 def _rejection(fec_line: FecLine) -> RowError | None:
     if not fec_line.comp_aux_num:
-        return RowError(fec_line.line, f"customer account {fec_line.compte_num} line without "
-                        "CompAuxNum: it cannot be tied to a customer", "CompAuxNum")
+        return row_error(fec_line.line, "no_customer_account", "CompAuxNum",
+                         account=fec_line.compte_num, column="CompAuxNum")
     if fec_line.debit == fec_line.credit:
-        return RowError(fec_line.line, "customer line of zero amount: nothing to collect",
-                        "Debit")
+        return row_error(fec_line.line, "zero_customer_line", "Debit")
     return None
 
 
