@@ -41,3 +41,18 @@ def test_kind_of_reads_content_not_names():
     assert kind_of(b"<?xml version='1.0'?><rsm:CrossIndustryInvoice xmlns:rsm='x'/>") == \
         "einvoice"
     assert kind_of(b"hello") is None
+
+
+def test_each_file_the_folder_imports_is_a_run_of_the_folder(org, samples, tmp_path: Path):
+    from relance.web.models import ImportRun
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "1-contacts.csv").write_text(CONTACTS)
+    (inbox / "test-camt053").write_bytes((samples / "camt/test-camt053").read_bytes())
+    (inbox / "notes.txt").write_text("rien à voir")
+    watch_once(org, inbox, date(2026, 3, 1))
+    runs = ImportRun.objects.filter(organization=org).order_by("id")
+    assert [(r.file_name, r.kind, r.origin, r.user) for r in runs] == [
+        ("1-contacts.csv", "contacts", "folder", None), ("test-camt053", "bank", "folder", None)]
+    assert runs[0].summary == "1-contacts.csv: contact: 3 created; customer: 3 created; 0 rejected"

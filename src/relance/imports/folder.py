@@ -3,7 +3,9 @@
 Each file is recognised by its content (``relance.formats.sniff``; a CSV bank export by
 the organization's one saved mapping whose columns its header holds), imported, then
 moved to ``done/`` or ``rejected/`` beside a ``.report.txt`` with what happened, so
-a file is never imported twice by the folder and never silently lost.
+a file is never imported twice by the folder and never silently lost. An imported
+file is also a run on the imports page, of origin "watched folder"; a rejected one
+is only in ``rejected/``.
 """
 
 from __future__ import annotations
@@ -14,27 +16,19 @@ from pathlib import Path
 from relance.errors import FormatError
 from relance.formats.sniff import kind_of
 from relance.imports import bank_csv
-from relance.imports.bank import import_statement
-from relance.imports.csv_files import import_contacts, import_invoices
-from relance.imports.einvoice import import_einvoice
-from relance.imports.fec import import_fec
 from relance.imports.report import ImportReport
+from relance.imports.runs import IMPORTERS, import_file
 from relance.ledger.models import Organization
 
-IMPORTERS = {"fec": import_fec, "contacts": import_contacts, "invoices": import_invoices,
-             "einvoice": import_einvoice, "bank": import_statement}
+__all__ = ["IMPORTERS", "kind_in_folder", "run_import", "watch_once"]
 
 
 def run_import(kind: str, org: Organization, path: Path, day: date,
-               mapping: str | None = None) -> ImportReport:
-    """Import one file; ``mapping`` names the saved mapping a CSV bank statement needs."""
-    importer = IMPORTERS[kind]
-    if kind == "contacts":
-        return importer(org, path.read_bytes(), path.name)
-    if kind == "bank":
-        return import_statement(org, path.read_bytes(), path.name, known_from=day,
-                                mapping=mapping)
-    return importer(org, path.read_bytes(), path.name, known_from=day)
+               mapping: str | None = None, origin: str = "command") -> ImportReport:
+    """Import one file and record its run (``relance.imports.runs``); ``mapping`` names
+    the saved mapping a CSV bank statement needs."""
+    return import_file(org, kind, path.read_bytes(), path.name, day, origin=origin,
+                       mapping=mapping)[0]
 
 
 def kind_in_folder(org: Organization, data: bytes) -> str | None:
@@ -54,7 +48,8 @@ def watch_once(org: Organization, folder: Path, day: date) -> list[str]:
         try:
             if kind is None:
                 raise FormatError(f"{path.name}: not a file Relance recognises")
-            text, target = run_import(kind, org, path, day).summary(), "done"
+            report = run_import(kind, org, path, day, origin="folder")
+            text, target = report.summary(), "done"
         except FormatError as exc:
             text, target = f"{path.name}: rejected, nothing imported: {exc}", "rejected"
         destination = folder / target

@@ -4,6 +4,8 @@ A bank statement exported as CSV is read through one of the organization's saved
 formats (Settings → Bank CSV formats): the one chosen in the form, else the one whose
 columns the file's header holds.
 
+Every imported file is a run listed here, with how it came (this page, the command
+line, the watched folder: ``relance.imports.runs``) and who uploaded it.
 Row problems are stored with their code and values and worded when the page is read,
 in the reader's language (``relance.imports.wording``); a bank statement whose balances
 do not add up shows as a warning, its lines imported.
@@ -20,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from relance.errors import FormatError, RelanceError
-from relance.imports import wording
+from relance.imports import runs, wording
 from relance.imports.bank_csv import CsvMappingNeeded, mappings_of
 from relance.web import figures, reconciliation
 from relance.web.forms import ImportForm
@@ -45,24 +47,6 @@ class UploadForm(ImportForm):
         self.order_fields(["kind", "mapping", "file"])
 
 
-def _importer(kind: str, mapping: str | None = None):
-    """The import service for a kind of file: ``(org, data, name, day) -> ImportReport``."""
-    from relance.imports import bank, csv_files, einvoice, fec
-
-    importers = {
-        "fec": lambda org, data, name, day: fec.import_fec(org, data, name, known_from=day),
-        "contacts": lambda org, data, name, day: csv_files.import_contacts(org, data, name),
-        "invoices": lambda org, data, name, day: csv_files.import_invoices(
-            org, data, name, known_from=day),
-        "einvoice": lambda org, data, name, day: einvoice.import_einvoice(
-            org, data, name, known_from=day),
-    }
-    if kind == "bank":
-        return lambda org, data, name, day: bank.import_statement(
-            org, data, name, known_from=day, mapping=mapping)
-    return importers[kind]
-
-
 def mapping_message(exc: CsvMappingNeeded) -> str:
     """Why no saved format reads the CSV, in the reader's language."""
     if exc.fitting:
@@ -77,15 +61,6 @@ def mapping_message(exc: CsvMappingNeeded) -> str:
     return _("No bank CSV format fits this file, whose columns are %(header)s. Missing "
              "columns: %(lacks)s. Correct a format or define one in Settings → Bank CSV "
              "formats.") % {"header": "; ".join(exc.header) or "–", "lacks": lacks}
-
-
-def record(org, kind: str, name: str, report, user) -> ImportRun:
-    return ImportRun.objects.create(
-        organization=org, kind=kind, file_name=name[:255], user=user,
-        summary=report.summary().splitlines()[0],
-        rows=[list(r) for r in report.rows[:5000]],
-        rejected=[wording.stored(e) for e in report.rejected[:5000]],
-        warnings=[wording.stored(e) for e in report.warnings[:5000]])
 
 
 def shown(problems: list[dict]) -> list[dict]:
@@ -103,8 +78,9 @@ def imports(request: HttpRequest, org) -> HttpResponse:
             form.add_error("kind", _("Bank statements cannot be imported in this version yet."))
         else:
             try:
-                report = _importer(kind, form.cleaned_data.get("mapping") or None)(
-                    org, upload.read(), upload.name, today_of(org))
+                _report, run = runs.import_file(
+                    org, kind, upload.read(), upload.name, today_of(org), origin="web",
+                    user=request.user, mapping=form.cleaned_data.get("mapping") or None)
             except CsvMappingNeeded as exc:
                 form.add_error("mapping" if "mapping" in form.fields else "file",
                                mapping_message(exc))
@@ -114,12 +90,12 @@ def imports(request: HttpRequest, org) -> HttpResponse:
             except RelanceError as exc:
                 form.add_error(None, str(exc))
             else:
-                run = record(org, kind, upload.name, report, request.user)
                 figures.refresh(org, today_of(org), timezone.now())
                 flash.success(request, _("File imported."))
                 return redirect("web:import_run", org=org.slug, pk=run.pk)
     return render(request, "web/imports.html", {
-        "form": form, "runs": ImportRun.objects.filter(organization=org)[:30],
+        "form": form,
+        "runs": ImportRun.objects.filter(organization=org).select_related("user")[:30],
         "bank": reconciliation.available(), "formats": "mapping" in form.fields,
         "to_review": reconciliation.queue(org).count() if reconciliation.available() else 0},
         status=400 if form.errors else 200)

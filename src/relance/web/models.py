@@ -53,8 +53,11 @@ class SmtpSettings(models.Model):
 
 
 class ImportRun(models.Model):
-    """One file imported through the web page, with its row report.
+    """One imported file, with its row report, whoever imported it.
 
+    ``origin`` says how it came: uploaded on the web page (``user`` is who), given to
+    ``relance import FILE`` or dropped in the folder ``relance import --watch`` reads
+    (no user: the command line has none); ``relance.imports.runs`` records all three.
     ``rejected`` and ``warnings`` keep each problem's code and values
     (``relance.imports.wording.stored``) so that the page words them in the language of
     whoever reads it; ``summary`` is the English first line of the report.
@@ -63,10 +66,14 @@ class ImportRun(models.Model):
     KINDS = [("fec", "FEC"), ("contacts", _("Contacts (CSV)")),
              ("invoices", _("Invoices (CSV)")), ("einvoice", "Factur-X / UBL"),
              ("bank", _("Bank statement"))]
+    ORIGINS = [("web", _("Web page")), ("command", _("Command line")),
+               ("folder", _("Watched folder"))]
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE,
                                      related_name="import_runs")
     kind = models.CharField(max_length=10, choices=KINDS)
     file_name = models.CharField(max_length=255)
+    # Every run before the command and the folder were recorded came from the web page.
+    origin = models.CharField(max_length=8, choices=ORIGINS, default="web")
     at = models.DateTimeField(auto_now_add=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
                              related_name="+")

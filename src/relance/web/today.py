@@ -22,19 +22,31 @@ from relance.web.forms import CallForm, MessageEditForm, NoteForm, SkipForm
 from relance.web.orgs import get_for_org, org_view, today_of
 
 
-def work_day(request: HttpRequest, org) -> date:
-    """The day shown: ``?day=``, else the organization's last run day, else today.
+def asked_day(request: HttpRequest) -> date | None:
+    """The day in ``?day=``, to look at another day than today (the demo's own day)."""
+    return parse_date(request.GET.get("day") or "")
 
-    The daily run records each action on its day; showing its last day means the
-    page reads the same after a late run or, in the demo, on the demo's own day.
+
+def work_day(request: HttpRequest, org) -> date:
+    """The page's day: the asked one, else the organization's local date. Calls and
+    promises are due by it, and a call logged from the page is logged on it — not on
+    the last run's day, which is days behind when the scheduler stopped.
     """
-    asked = parse_date(request.GET.get("day") or "")
-    if asked:
-        return asked
-    today = today_of(org)
-    last = (Action.objects.filter(organization=org, day__lte=today)
+    return asked_day(request) or today_of(org)
+
+
+def last_run_day(request: HttpRequest, org, day: date) -> date:
+    """The day of the daily run whose messages the page lists: the asked day, else the
+    last day up to ``day`` on which the run recorded an action, else ``day``.
+
+    The run records each action on its day, so what it sent is listed under that day
+    and reads the same after a late run or, in the demo, on the demo's own day.
+    """
+    if asked_day(request):
+        return day
+    last = (Action.objects.filter(organization=org, day__lte=day)
             .order_by("-day").values_list("day", flat=True).first())
-    return last or today
+    return last or day
 
 
 SHOWN = 25  # a morning's worth of calls; the rest waits below a count
@@ -53,14 +65,16 @@ def first_tasks(tasks, kind_filter):
 @org_view()
 def today(request: HttpRequest, org) -> HttpResponse:
     day = work_day(request, org)
+    ran = last_run_day(request, org, day)
     tasks = open_tasks(org, day)
     calls = first_tasks(tasks, {"kind": "call"})
     return render(request, "web/today.html", {
-        "day": day, "approval": pipeline.has_approval(), "can_edit": pipeline.can_edit(),
+        "day": day, "run_day": ran,
+        "approval": pipeline.has_approval(), "can_edit": pipeline.can_edit(),
         "awaiting": pipeline.awaiting(org)[:SHOWN],
         "awaiting_total": pipeline.awaiting(org).count(),
-        "delivered": pipeline.delivered_on(org, day)[:200],
-        "failed": pipeline.failed(org, day)[:50],
+        "delivered": pipeline.delivered_on(org, ran)[:200],
+        "failed": pipeline.failed(org, ran)[:50],
         "calls": calls,
         "calls_total": tasks.filter(kind="call").count(),
         "others": first_tasks(tasks.exclude(kind="call"), {}),

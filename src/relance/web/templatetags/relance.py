@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from babel.dates import format_date
 from babel.numbers import format_decimal
 from django import template
 from django.utils.translation import get_language, gettext
 
 from relance.core.money import from_minor
 from relance.imports import wording
-from relance.messaging.formatting import format_day, format_money
+from relance.messaging.formatting import format_day, format_money, locale_of
 from relance.messaging.models import STATUSES
 
 register = template.Library()
@@ -41,6 +42,21 @@ def day(value) -> str:
     if not isinstance(value, date):
         return "–"
     return format_day(value, _language())
+
+
+@register.filter
+def weekday(value, reference=None) -> str:
+    """``lundi 30 novembre`` / ``Monday 30 November``: a recent day named as people say
+    it; the year is added when it is not ``reference``'s (``mardi 1er décembre 2026``)."""
+    if not isinstance(value, date):
+        return "–"
+    language = _language()
+    same_year = isinstance(reference, date) and reference.year == value.year
+    pattern = "EEEE d MMMM" if same_year else "EEEE d MMMM y"
+    text = format_date(value, format=pattern, locale=locale_of(language))
+    if language == "fr" and value.day == 1:  # « le 1er », as format_day writes it
+        text = text.replace(" 1 ", " 1er ", 1)
+    return text
 
 
 @register.filter

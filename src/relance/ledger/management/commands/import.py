@@ -7,6 +7,11 @@ columns the file's header holds.
 The report of each file (counts, rejected rows, warnings) is printed in English, like
 the rest of the command line, or in French with ``--language fr``
 (``relance.imports.wording``).
+
+Each imported file is a run on the web page of imports (origin "command line", or
+"watched folder" with ``--watch``), in the organization the command imports into:
+``--org``, or the only one there is; with several and no ``--org`` the command stops
+before reading any file. A file rejected whole is not a run.
 """
 
 import time
@@ -60,7 +65,8 @@ class Command(BaseCommand):
             if not path.is_file():
                 raise CommandError(f"{path}: no such file")
             try:
-                report = run_import(o["kind"], org, path, day, mapping=o["mapping"])
+                report = run_import(o["kind"], org, path, day, mapping=o["mapping"],
+                                    origin="command")
             except FormatError as exc:
                 self.stderr.write(f"{path}: rejected, nothing imported: {exc}")
                 failed = True

@@ -1,0 +1,66 @@
+"""Import one file and record the run the imports page lists, whoever imports it.
+
+The web upload, ``relance import KIND FILE…`` and the folder ``relance import --watch``
+reads all call :func:`import_file` (PRODUCT.md: web, API, CLI and scheduler call the same
+service functions), so a collector sees on the page the bank statement the scheduled
+job imported this morning. A run always belongs to the organization the file was
+imported into: the command picks one (``--org``, or the only one) before it reads any
+file, and a file it cannot import (unreadable, of no known kind) writes nothing and is
+not a run.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+
+from relance.imports import wording
+from relance.imports.bank import import_statement
+from relance.imports.csv_files import import_contacts, import_invoices
+from relance.imports.einvoice import import_einvoice
+from relance.imports.fec import import_fec
+from relance.imports.report import ImportReport
+from relance.ledger.models import Organization
+from relance.web.models import ImportRun  # the imports page's storage
+
+IMPORTERS = {"fec": import_fec, "contacts": import_contacts, "invoices": import_invoices,
+             "einvoice": import_einvoice, "bank": import_statement}
+ORIGINS = frozenset(code for code, _label in ImportRun.ORIGINS)
+KEPT = 5000  # rows and problems a run keeps: the page shows 500, the summary counts all
+
+
+def read(kind: str, org: Organization, data: bytes, name: str, day: date,
+         mapping: str | None = None) -> ImportReport:
+    """Import ``data`` as ``kind``; ``mapping`` names the saved format a CSV bank
+    statement is read with (else the one whose columns its header holds)."""
+    if kind == "contacts":  # contacts carry no date to know them from
+        return import_contacts(org, data, name)
+    if kind == "bank":
+        return import_statement(org, data, name, known_from=day, mapping=mapping)
+    return IMPORTERS[kind](org, data, name, known_from=day)
+
+
+def record(org: Organization, kind: str, name: str, report: ImportReport, *, origin: str,
+           user=None) -> ImportRun:
+    """Store ``report`` as a run of ``org``; problems as code and values, worded when read."""
+    if origin not in ORIGINS:
+        raise ValueError(f"unknown import origin {origin!r}")
+    return ImportRun.objects.create(
+        organization=org, kind=kind, file_name=name[:255], origin=origin,
+        user=user if user is not None and user.is_authenticated else None,
+        summary=report.summary().splitlines()[0],
+        rows=[list(r) for r in report.rows[:KEPT]],
+        rejected=[wording.stored(e) for e in report.rejected[:KEPT]],
+        warnings=[wording.stored(e) for e in report.warnings[:KEPT]])
+
+
+def import_file(org: Organization, kind: str, data: bytes, name: str, day: date, *,
+                origin: str, user=None, mapping: str | None = None
+                ) -> tuple[ImportReport, ImportRun]:
+    """Import one file and record its run, together: the run is listed if and only if
+    the rows were written. Raises ``FormatError`` (nothing written, no run) when the file
+    cannot be read."""
+    with transaction.atomic():
+        report = read(kind, org, data, name, day, mapping)
+        return report, record(org, kind, name, report, origin=origin, user=user)
