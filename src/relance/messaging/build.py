@@ -25,7 +25,7 @@ from relance.errors import DeliveryError
 from relance.ledger.models import Invoice
 from relance.ledger.services import with_balance
 from relance.messaging import freshness, states
-from relance.messaging.compose import FORMAL_NOTICE, draft
+from relance.messaging.compose import FORMAL_NOTICE, draft, is_statement
 from relance.messaging.context import RenderedMessage
 from relance.messaging.mime import Attachment
 from relance.messaging.models import OutboxMessage, SendingSettings
@@ -170,9 +170,12 @@ class _Facts:
         disputed = {self.number_of.get(i) for i, opened in self.disputes if opened <= day}
         promised = {self.number_of.get(i) for i, made, until in self.promises
                     if made <= day <= until}
+        # A statement a person asked for is information, not a claim: no hold stops it.
+        hold = None if is_statement(row.action.step) else _customer_hold(row.action.customer,
+                                                                           day)
         return freshness.Situation(
             self.recorded[row.pk], self.current[row.pk], frozenset(disputed & numbers),
-            frozenset(promised & numbers), _customer_hold(row.action.customer, day),
+            frozenset(promised & numbers), hold,
             drafted_for=row.action.day, sending_on=self.sending_on or day)
 
 

@@ -34,6 +34,7 @@ from relance.messaging.render import TemplateSource, render
 
 NOTICE_DAYS = 8  # payment deadline of a formal notice, spec/dunning-rules.md
 FORMAL_NOTICE = "formal_notice"
+STATEMENT = "statement"  # a statement of account sent on request (``statement.py``)
 THREAD_DEPTH = 20  # References kept: the first message and the latest ones (RFC 5322)
 
 
@@ -64,6 +65,12 @@ class Draft:
     files: tuple[FileRef, ...]
     in_reply_to: str = ""
     references: tuple[str, ...] = ()
+
+
+def is_statement(step: str) -> bool:
+    """True for the step of a requested statement: ``statement``, then ``statement-2``…
+    for a later one the same day (an action is unique per customer, step and day)."""
+    return step == STATEMENT or step.startswith(STATEMENT + "-")
 
 
 def key_of(action: Action) -> str:
@@ -198,10 +205,16 @@ def _notice_letter(action: Action) -> FileRef:
     from relance.documents.services import formal_notice_pdf
 
     name, content = formal_notice_pdf(action)
-    folder = Path(settings.DOCUMENTS_DIR) / "notices" / action.organization.slug
+    return file_ref(stored_document("notices", action, name, content), name)
+
+
+def stored_document(kind: str, action: Action, name: str, content: bytes) -> Path:
+    """A document kept as drafted, under the documents folder by ``kind`` and
+    organization (written whole, then renamed: never half a file)."""
+    folder = Path(settings.DOCUMENTS_DIR) / kind / action.organization.slug
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{action.pk}-{name}"
     tmp = path.with_suffix(".tmp")
     tmp.write_bytes(content)
     tmp.replace(path)
-    return file_ref(path, name)
+    return path

@@ -14,6 +14,7 @@ import re
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 from email.headerregistry import Address
+from email.utils import parseaddr
 from functools import lru_cache
 
 from django.db import IntegrityError, transaction
@@ -30,6 +31,7 @@ from relance.messaging.compose import (
     Draft,
     draft,
     edited_templates,
+    is_statement,
     key_of,
 )
 from relance.messaging.models import MessageEvent, OutboxMessage, SendingSettings
@@ -50,9 +52,10 @@ class Log:
         states.check_move(row.status, target)
         self.events.append(_event(row, self.at, row.status, target, cause))
         if target not in QUIET:
+            kind, summary = _timeline_line(row, target, cause)
             self.timeline.append(TimelineEntry(
                 customer_id=row.action.customer_id, day=day, action_id=row.action_id,
-                kind=f"message_{target}", summary=f"{row.subject} – {cause}"))
+                kind=kind, summary=summary))
         row.status = target
 
     def note(self, row: OutboxMessage, cause: str, day: date) -> None:
@@ -66,6 +69,17 @@ class Log:
         bulk.insert(self.events)
         bulk.insert(self.timeline)
         self.events, self.timeline = [], []
+
+
+def _timeline_line(row: OutboxMessage, target: str, cause: str) -> tuple[str, str]:
+    """A move's line on the customer's timeline; a delivered statement says what went to
+    whom (``statement_sent``), as the customer page has always shown it."""
+    if target in states.DELIVERED and is_statement(row.action.step):
+        to = ", ".join(parseaddr(line)[1] for line in row.recipients.splitlines()
+                       if line.strip())
+        files = ", ".join(n for n in row.attachments.splitlines() if n) or row.subject
+        return "statement_sent", f"{files} sent to {to} – {cause}"
+    return f"message_{target}", f"{row.subject} – {cause}"
 
 
 def _event(row: OutboxMessage, at: datetime, before: str, after: str,
@@ -263,7 +277,13 @@ def retry(message: OutboxMessage, by: str, at: datetime, day: date) -> OutboxMes
     """Try a failed message again, drafted afresh (a rate added, an address corrected)."""
     action = message.action
     fresh = OutboxMessage(pk=message.pk, action=action)
-    fill(fresh, draft(action, [r for r in message.references.split() if r], template_of(action)))
+    if is_statement(action.step):  # its own text and PDF, not a scenario's template
+        from relance.messaging import statement
+
+        fill(fresh, statement.draft(action))
+    else:
+        fill(fresh, draft(action, [r for r in message.references.split() if r],
+                          template_of(action)))
     fields = {f: getattr(fresh, f) for f in ("subject", "body", "sender", "reply_to",
                                              "recipients", "files", "attachments")}
     return _one(message, states.APPROVED, f"retried by {by}", at, day, attempts=0,

@@ -35,7 +35,7 @@ import smtplib
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -94,9 +94,11 @@ class Sender:
     """Delivers one organization's due messages through one transport."""
 
     def __init__(self, org, transport, clock: Callable[[], datetime],
-                 journal_dir: Path | None = None, as_of: date | None = None) -> None:
+                 journal_dir: Path | None = None, as_of: date | None = None,
+                 only: Collection[int] | None = None) -> None:
         self.org, self.transport, self.clock = org, transport, clock
         self.as_of = as_of  # the day this delivery acts on (a run's day), else today
+        self.only = None if only is None else list(only)  # these messages, none other
         self.now = clock()
         self.conf = SendingSettings.of(org)
         self.token = claim_token()
@@ -142,8 +144,9 @@ class Sender:
         return len(self.outcome.delivered) + self.in_flight
 
     def due(self):
-        return (OutboxMessage.objects.filter(organization=self.org, status=states.APPROVED)
+        rows = (OutboxMessage.objects.filter(organization=self.org, status=states.APPROVED)
                 .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=self.now)))
+        return rows if self.only is None else rows.filter(pk__in=self.only)
 
     def claim(self) -> list[OutboxMessage]:
         self.now = self.clock()

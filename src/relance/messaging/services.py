@@ -15,7 +15,7 @@ function that reads the clock for sending (:func:`clock`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -65,18 +65,22 @@ def send_pending(org: Organization, day: date) -> tuple[list[OutboxMessage], lis
 
 
 def deliver(org: Organization, now: Callable[[], datetime] = clock, via=None,
-            limit: int | None = None, as_of: date | None = None) -> Outcome:
+            limit: int | None = None, as_of: date | None = None,
+            only: Collection[int] | None = None) -> Outcome:
     """Send ``org``'s approved, due messages (inside its send window for SMTP).
 
     ``as_of`` is the day the delivery acts on (a daily run's day; default: the local
     date of ``now``): a message drafted for a day long before it is not sent
-    (``freshness.MAX_AGE``).
+    (``freshness.MAX_AGE``). ``only`` names the messages a person has just asked to
+    send (a statement, ``statement.py``): only they are claimed, and at once, whatever
+    the send window – the window keeps automatic reminders to office hours, and this
+    person is sending now. Their retries, if any, are ordinary deliveries.
     """
     via = via or transport(org)
-    closed = via.respects_window and closed_now(org, now())
+    closed = only is None and via.respects_window and closed_now(org, now())
     if closed:
         return Outcome(closed=closed)
-    return Sender(org, via, now, as_of=as_of).run(limit)
+    return Sender(org, via, now, as_of=as_of, only=only).run(limit)
 
 
 def closed_now(org: Organization, now: datetime) -> str:

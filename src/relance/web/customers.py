@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from relance.core.policy import STANDARD
 from relance.dunning import events, policies
-from relance.errors import DeliveryError, InputError, RelanceError
+from relance.errors import InputError, RelanceError
 from relance.ledger.models import Customer
 from relance.ledger.services import with_balance
 from relance.messaging.services import clock
@@ -160,16 +160,35 @@ def send_statement(request: HttpRequest, org, pk: int) -> HttpResponse:
     c = get_for_org(Customer, org, pk=pk)
     if request.method == "POST":
         try:
-            sent = statement_mail.send_statement(c, today_of(org), clock())
+            done = statement_mail.send_statement(c, today_of(org), clock(),
+                                                 request.user.username)
         except InputError:
             flash.error(request, _("No contact of this customer has an email address: add "
                                    "one to send the statement."))
-        except DeliveryError as exc:
-            flash.error(request, _("The statement could not be sent: %(reason)s")
-                        % {"reason": exc})
         else:
-            flash.success(request, _("Statement sent to %(to)s.") % {"to": ", ".join(sent)})
+            _said(request, done)
     return redirect("web:customer", org=org.slug, pk=c.pk)
+
+
+def _said(request: HttpRequest, done: statement_mail.Request) -> None:
+    """What the page says after « Email the statement »: sent, not yet, or already."""
+    m, to = done.message, ", ".join(done.to)
+    if not done.new and done.delivered:
+        flash.info(request, _("The statement was already sent to %(to)s at %(time)s: not "
+                              "sent again. A new request from %(after)s sends it once more.")
+                   % {"to": to, "time": f"{done.since:%H:%M}",
+                      "after": f"{done.again_after:%H:%M}"})
+    elif not done.new:
+        flash.info(request, _("The statement asked for at %(time)s is on its way: not "
+                              "sent twice.") % {"time": f"{done.since:%H:%M}"})
+    elif done.delivered:
+        flash.success(request, _("Statement sent to %(to)s.") % {"to": to})
+    elif m.status == "approved":  # a temporary failure: the retries take it from here
+        flash.error(request, _("The statement could not be sent yet (%(reason)s): it "
+                               "will be tried again automatically.") % {"reason": m.error})
+    else:
+        flash.error(request, _("The statement could not be sent: %(reason)s")
+                    % {"reason": m.error})
 
 
 @org_view(write="collector")

@@ -40,6 +40,8 @@ def of(customer: Customer, limit: int = 300) -> list[Event]:
 
 
 def _message_of(entry: TimelineEntry, messages: dict) -> OutboxMessage | None:
-    if entry.kind.startswith("message_") and entry.action_id in messages:
+    # a delivered statement's line is a move of its message (outbox.Log) too
+    if (entry.kind.startswith("message_") or entry.kind == "statement_sent") and \
+            entry.action_id in messages:
         return messages[entry.action_id]
     return None
