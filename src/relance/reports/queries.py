@@ -170,7 +170,7 @@ def aged_sums(scope: Scope, as_of: date, keys: tuple[str, ...] = BY_CUSTOMER,
             change(row[:width], (*paid, 0), 1)
         if given := row[2 * width]:
             change(row[width:2 * width], (0,) * len(BUCKETS) + (given,), -1)
-    for *key, left in _open_credits(scope, as_of, keys):
+    for *key, left in _credits(scope, as_of, keys, still_open=True):
         change(tuple(key), (0,) * len(BUCKETS) + (left,), -1)
     return {key: row for key, row in cells.items() if any(row)}
 
@@ -223,15 +223,6 @@ def _allocation_columns(keys: tuple[str, ...]) -> tuple[str, str]:
             "AS BIGINT)"
     both = f"{_columns(keys, 'i.')}, {_columns(keys, 'c.')}"
     return f"{both}, {taken}, {_bucket_cells(amount, 'i.due')}", both
-
-
-def _open_credits(scope: Scope, as_of: date, keys: tuple[str, ...]) -> list[tuple]:
-    """What the credits dated by ``as_of`` have not given yet today."""
-    params: dict = {"as_of": as_of}
-    where = _scope("organization_id", scope, params)
-    return _rows(f"SELECT {_columns(keys)}, CAST(SUM(amount_minor - allocated_minor) AS BIGINT) "
-                 f"FROM {CREDITS} WHERE {where} AND {OPEN} "
-                 f"AND {_plain('date')} <= %(as_of)s GROUP BY {_columns(keys)}", params)
 
 
 def _net(cells: dict[tuple, list[int]], scope: Scope, as_of: date, keys: tuple[str, ...],
@@ -296,11 +287,16 @@ def _allocations(scope: Scope, as_of: date, keys: tuple[str, ...]) -> list[tuple
         f"AND {_plain('a.date')} <= %(as_of)s GROUP BY {groups}", params)
 
 
-def _credits(scope: Scope, as_of: date, keys: tuple[str, ...]) -> list[tuple]:
+def _credits(scope: Scope, as_of: date, keys: tuple[str, ...], still_open: bool = False,
+             ) -> list[tuple]:
+    """What the credits dated by ``as_of`` gave in all; ``still_open``, what they have
+    not given yet today (from their partial index, :mod:`relance.ledger.sums`)."""
     params: dict = {"as_of": as_of}
     where = _scope("organization_id", scope, params)
-    return _rows(f"SELECT {_columns(keys)}, CAST(SUM(amount_minor) AS BIGINT) "
-                 f"FROM {CREDITS} WHERE {where} AND {_plain('date')} <= %(as_of)s "
+    amount, open_only = ("amount_minor - allocated_minor", f" AND {OPEN}") if still_open \
+        else ("amount_minor", "")
+    return _rows(f"SELECT {_columns(keys)}, CAST(SUM({amount}) AS BIGINT) "
+                 f"FROM {CREDITS} WHERE {where}{open_only} AND {_plain('date')} <= %(as_of)s "
                  f"GROUP BY {_columns(keys)}", params)
 
 
