@@ -156,7 +156,7 @@ MIDDLEWARE[MIDDLEWARE.index("django.middleware.locale.LocaleMiddleware")] = \
 # Password-reset links go out through Django's mailer: the SMTP relay when one is set,
 # otherwise a file per message in the outbox folder, like the reminders.
 MAILERS = {"default": {
-    "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+    "BACKEND": "relance.web.mailer.EmailBackend",
     "OPTIONS": {"host": RELANCE_SMTP["host"], "port": RELANCE_SMTP["port"],
                 "username": RELANCE_SMTP["user"], "password": RELANCE_SMTP["password"],
                 "use_tls": RELANCE_SMTP["tls"] == "starttls",

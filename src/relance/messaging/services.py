@@ -43,7 +43,7 @@ def transport(org: Organization | None = None) -> FolderTransport | SmtpTranspor
     if org is not None:
         from relance.web.mailtest import relay_of  # the settings page's storage
 
-        smtp.update(relay_of(org))
+        smtp = relay_of(org)
     return SmtpTransport(smtp) if smtp["host"] else FolderTransport(Path(settings.OUTBOX_DIR))
 
 

@@ -57,6 +57,36 @@ class FolderTransport:
         pass
 
 
+def tls_context(config: dict) -> ssl.SSLContext:
+    """The TLS context for a relay of ``config`` (``settings.RELANCE_SMTP``'s shape): the
+    system's certificate authorities, plus those of ``ca_file`` (a relay with a private
+    CA; an organization's own relay with a public certificate still passes); no
+    certificate check when ``verify`` is false."""
+    context = ssl.create_default_context()
+    if config.get("ca_file"):
+        context.load_verify_locations(cafile=config["ca_file"])
+    if not config.get("verify", True):
+        context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
+    return context
+
+
+def open_relay(config: dict) -> smtplib.SMTP:
+    """A connection to the relay of ``config``, encrypted and logged in as it says: the
+    one way Relance opens an SMTP connection (reminders, the settings page's test
+    message, password-reset links)."""
+    context = tls_context(config)
+    host, port, timeout = config["host"], int(config["port"]), config.get("timeout", 30)
+    if config.get("tls") == "ssl":
+        smtp: smtplib.SMTP = smtplib.SMTP_SSL(host, port, timeout=timeout, context=context)
+    else:
+        smtp = smtplib.SMTP(host, port, timeout=timeout)
+        if config.get("tls") == "starttls":
+            smtp.starttls(context=context)
+    if config.get("user"):
+        smtp.login(config["user"], config["password"])
+    return smtp
+
+
 class SmtpTransport:
     """One SMTP relay, one connection reused across messages, reopened after an error."""
 
@@ -68,23 +98,6 @@ class SmtpTransport:
         self.host = config["host"]
         self._smtp: smtplib.SMTP | None = None
 
-    def _connect(self) -> smtplib.SMTP:
-        c = self.config
-        context = ssl.create_default_context(cafile=c.get("ca_file") or None)
-        if not c.get("verify", True):
-            context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
-        timeout = c.get("timeout", 30)
-        if c.get("tls") == "ssl":
-            smtp: smtplib.SMTP = smtplib.SMTP_SSL(self.host, c["port"], timeout=timeout,
-                                                  context=context)
-        else:
-            smtp = smtplib.SMTP(self.host, c["port"], timeout=timeout)
-            if c.get("tls") == "starttls":
-                smtp.starttls(context=context)
-        if c.get("user"):
-            smtp.login(c["user"], c["password"])
-        return smtp
-
     def send(self, data: bytes, sender: str, to: list[str],
              where: tuple[str, str, str]) -> Receipt:
         """Hand ``data`` to the server; returns its reply to the end of DATA.
@@ -92,7 +105,7 @@ class SmtpTransport:
         Raises ``smtplib`` errors (sorted by ``rules.classify``) or ``OSError``.
         """
         if self._smtp is None:
-            self._smtp = self._connect()
+            self._smtp = open_relay(self.config)
         try:
             return self._transaction(self._smtp, data, sender, to)
         except (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused):

@@ -7,7 +7,6 @@ reminder depends on them; a refusal comes back with the server's own words.
 from __future__ import annotations
 
 import smtplib
-import ssl
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
 
@@ -15,13 +14,16 @@ from django.conf import settings
 
 from relance.errors import DeliveryError
 from relance.ledger.models import Organization
+from relance.messaging.transport import open_relay
 from relance.web.models import SmtpSettings
 
 
 def relay_of(org: Organization) -> dict:
-    """The organization's own relay when it has one, else the install's."""
+    """The organization's own relay when it has one, else the install's; the install's
+    certificate checks (``RELANCE_SMTP_CA_FILE``, ``RELANCE_SMTP_VERIFY``), timeout and
+    rate apply to both."""
     own = SmtpSettings.objects.filter(organization=org).exclude(host="").first()
-    return own.as_dict() if own else dict(settings.RELANCE_SMTP)
+    return {**settings.RELANCE_SMTP, **(own.as_dict() if own else {})}
 
 
 def test_message(org: Organization, to: str, subject: str, text: str) -> EmailMessage:
@@ -40,13 +42,9 @@ def send_test(org: Organization, to: str, subject: str, text: str) -> str:
     relay = relay_of(org)
     if not relay["host"]:
         raise DeliveryError("no SMTP server is configured")
-    factory = smtplib.SMTP_SSL if relay["tls"] == "ssl" else smtplib.SMTP
     try:
-        with factory(relay["host"], int(relay["port"]), timeout=20) as smtp:
-            if relay["tls"] == "starttls":
-                smtp.starttls(context=ssl.create_default_context())
-            if relay["user"]:
-                smtp.login(relay["user"], relay["password"])
+        # the connection reminders use: same encryption, certificate checks and login
+        with open_relay({**relay, "timeout": 20}) as smtp:
             smtp.send_message(test_message(org, to, subject, text))
     except (OSError, smtplib.SMTPException) as exc:
         raise DeliveryError(f"{relay['host']}:{relay['port']}: {exc}") from exc
