@@ -32,7 +32,18 @@ class InputError(RelanceError):
 
 
 class FormatError(InputError):
-    """A file that cannot be read at all; nothing from it is written."""
+    """A file that cannot be read at all; nothing from it is written.
+
+    ``code`` and ``params`` say why, as a row's problem does (the whole-file codes of
+    ``relance.formats.problems.FILE``), so the page and the CLI word it in the reader's
+    language; ``str()`` is the English sentence, for logs. A reader builds one with
+    ``relance.formats.problems.unreadable``.
+    """
+
+    def __init__(self, message: str, code: str = "",
+                 params: Mapping[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.message, self.code, self.params = message, code, dict(params or {})
 
 
 class ScenarioError(InputError):

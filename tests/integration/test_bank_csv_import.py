@@ -228,9 +228,13 @@ def test_the_preview_shows_the_first_lines_and_what_is_wrong(banks):
     assert result.header == ["Date", "Libellé", "Débit", "Crédit"]
     assert [line.amount for line in result.lines] == [Decimal("1200.00")]
     row.encoding = "utf-8-sig"
-    result = bank_csv.preview(FRENCH, row)
-    assert "not valid utf-8-sig text" in result.problem
+    with translation.override("en"):
+        result = bank_csv.preview(FRENCH, row)
+    assert result.problem == ("The text is not valid utf-8-sig (byte 11). Was the file exported "
+                              "in Windows-1252? Then set the format's encoding to cp1252.")
     assert result.header[1] == "Libell\ufffd"
+    with translation.override("fr"):
+        assert "choisissez alors l’encodage cp1252" in bank_csv.preview(FRENCH, row).problem.lower()
 
 
 @pytest.mark.parametrize("lines, expected", [(1, b"a;b\n"), (2, b"a;b\n1;2\n"),

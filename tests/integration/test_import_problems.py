@@ -282,7 +282,7 @@ def test_no_code_is_defined_in_two_sections_of_the_catalogue():
     from relance.formats import problems
 
     sections = (problems.SHARED, problems.BANK, problems.FEC, problems.CSV_LEDGER,
-                problems.EINVOICE)
+                problems.EINVOICE, problems.FILE)
     assert sum(map(len, sections)) == len(ENGLISH)
 
 

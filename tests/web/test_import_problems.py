@@ -97,3 +97,16 @@ def test_an_invoices_csv_fec_and_e_invoice_read_in_french_then_in_english(alice,
 def upload_as(client, kind: str, data: bytes, name: str):
     return client.post("/o/acme/imports/", {
         "kind": kind, "file": SimpleUploadedFile(name, data)}, follow=True)
+
+
+def test_a_file_refused_as_a_whole_says_why_in_the_reader_s_language(alice, w):
+    bomb = b'<!DOCTYPE x [<!ENTITY a "camt.053">]><Document>&a;</Document>'
+    page = upload(alice, bomb, "releve.xml").content.decode()
+
+    assert ("Ce fichier est illisible : Un XML avec une déclaration DOCTYPE ou d’entité est "
+            "refusé, par sécurité.") in page
+    assert not ImportRun.objects.exists() and not BankLine.objects.exists()
+    alice.post("/i18n/setlang/", {"language": "en", "next": "/o/acme/"})
+    page = upload(alice, bomb, "releve.xml").content.decode()
+    assert ("This file cannot be read: XML with a DOCTYPE or an entity declaration is refused, "
+            "for safety.") in page

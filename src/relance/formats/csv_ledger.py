@@ -43,9 +43,8 @@ from decimal import Decimal, InvalidOperation
 
 from stdnum.fr import siren as siren_check
 
-from relance.errors import FormatError
 from relance.formats import RowError
-from relance.formats.problems import Problem, as_row_error
+from relance.formats.problems import Problem, as_row_error, unreadable
 
 ROLES = ("accounts_payable", "business", "legal")
 LANGUAGES = ("fr", "en")
@@ -87,7 +86,7 @@ class InvoiceRow:
 def decode(data: bytes, name: str = "file") -> str:
     """Text of a CSV export: UTF-8 (BOM tolerated), else Windows-1252."""
     if b"\x00" in data[:4096]:
-        raise FormatError(f"{name}: binary content, not a CSV text file")
+        raise unreadable("binary_file", name)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -104,15 +103,15 @@ def read_rows(data: bytes, required: tuple[str, ...], name: str = "file"
     """(line number, {column: value}) for each non-empty data line; checks the header."""
     text = decode(data, name)
     if not text.strip():
-        raise FormatError(f"{name}: empty file")
+        raise unreadable("empty_file", name)
     first = text.splitlines()[0]
     delimiter = max(";,\t", key=first.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     header = [_key(h) for h in next(reader)]
     missing = [c for c in required if c not in header]
     if missing:
-        raise FormatError(f"{name}: missing column(s) {', '.join(missing)}; "
-                          f"found {', '.join(header) or 'nothing'}")
+        raise unreadable("missing_columns", name, columns=", ".join(missing),
+                         found=", ".join(header) or "–")
     rows = []
     for values in reader:
         if any(v.strip() for v in values):

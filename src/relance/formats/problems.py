@@ -21,6 +21,10 @@ the same problem whichever file it is in (``not_a_date``, ``not_an_amount`` and
 ``missing_value`` are worded once). A code is added here, with the same values, in the
 French and English sentences of ``relance.imports.wording``; the parity test checks it.
 
+A file that cannot be read at all (empty, binary, not the format it claims, a DOCTYPE,
+missing columns) is refused with :func:`unreadable`: a ``FormatError`` carrying a code
+of :data:`FILE` and its values, worded the same way.
+
 A problem of :data:`WARNINGS` leaves the lines imported (severity ``"warning"``): a
 statement whose balances do not add up has all its movements, but one may be missing
 or the file edited, so a person has to look.
@@ -30,7 +34,7 @@ from __future__ import annotations
 
 import re
 
-from relance.errors import RowError
+from relance.errors import FormatError, RowError
 
 #: Problems any reader may report.
 SHARED: dict[str, str] = {
@@ -105,8 +109,52 @@ EINVOICE: dict[str, str] = {
     "due_against_total": "{label} ({term}) {amount} has the opposite sign of the grand total",
 }
 
+#: A file that cannot be read at all (:func:`unreadable`): nothing from it is imported.
+#: ``detail`` is the parser's own words (lxml's, pypdf's), left as they come.
+FILE: dict[str, str] = {
+    # Any file.
+    "empty_file": "the file is empty",
+    "too_large": "the file is larger than the limit of {megabytes} MB",
+    "binary_file": "binary content, not a text file",
+    "not_text": "the file is neither UTF-8 nor {encoding} text",
+    "bad_encoding": "not valid {encoding} text (byte {position})",
+    "not_utf8_csv": "not valid {encoding} text (byte {position}); is the export "
+                    "Windows-1252? set the mapping's encoding to cp1252",
+    "missing_columns": "missing column(s) {columns}; found {found}",
+    "unreadable_csv": "unreadable at line {line} ({detail})",
+    "doctype_refused": "a DOCTYPE or entity declaration is not allowed (entity expansion "
+                       "risk)",
+    "not_well_formed": "not well-formed XML ({detail})",
+    "not_recognised": "not a file Relance recognises",
+    # Bank statements.
+    "not_a_bank_statement": "not a recognised bank statement (camt.05x XML, CFONB 120, OFX, "
+                            "MT940; a CSV needs a saved column mapping)",
+    "not_camt": "not an ISO 20022 camt.052/053/054 document",
+    "no_first_record": "the file does not start with a 01 or 04 record",
+    "records_too_short": "no record reaches the amount field (positions 91-104)",
+    "no_mt940_header": "no :20: and :25: fields; not an MT940 statement",
+    "no_ofx_element": "no <OFX> element",
+    "unknown_encoding": "unknown encoding {encoding!r}",
+    "no_markup": "no markup in the file",
+    "bad_markup": "unreadable markup at line {line}",
+    "text_outside_element": "text outside an element at line {line}: {text!r}",
+    "element_not_closed": "<{tag}> (line {line}) is never closed; the file may be truncated",
+    "closes_nothing": "</{tag}> at line {line} closes nothing",
+    # E-invoices.
+    "not_an_einvoice": "not a CII, ZUGFeRD 1.0 or UBL invoice: root element {root}",
+    "no_invoice_in_pdf": "no Factur-X/ZUGFeRD XML in this PDF",
+    "no_readable_invoice_in_pdf": "no Factur-X/ZUGFeRD XML in this PDF ({detail})",
+    "not_a_pdf": "not a readable PDF: {detail}",
+    "attachment_too_large": "an attachment of this PDF exceeds {megabytes} MB",
+    # FEC (LPF art. A47 A-1).
+    "broken_utf16": "broken UTF-16 text",
+    "fec_separator": "unknown separator: the header line must separate field names with a "
+                     "tab or '|' (A47 A-1); it starts with {text!r}",
+    "missing_fec_fields": "missing FEC fields (A47 A-1): {fields}",
+}
+
 #: The sentence of each code.
-ENGLISH: dict[str, str] = {**SHARED, **BANK, **FEC, **CSV_LEDGER, **EINVOICE}
+ENGLISH: dict[str, str] = {**SHARED, **BANK, **FEC, **CSV_LEDGER, **EINVOICE, **FILE}
 
 #: Problems reported while the lines are imported all the same.
 WARNINGS = frozenset({"balance_mismatch", "batch_mismatch"})
@@ -169,6 +217,20 @@ class Problem(ValueError):
     def row_error(self, line: int | None, field: str | None = None) -> RowError:
         severity = "warning" if self.code in WARNINGS else "error"
         return RowError(line, str(self), self.field or field, self.code, self.params, severity)
+
+
+def unreadable(code: str, what: str = "", **params: object) -> FormatError:
+    """The :class:`FormatError` of whole-file problem ``code`` (:data:`FILE`); ``what``
+    (the format or the file's name) starts the English message only: the page and the
+    CLI show the file's name themselves."""
+    values = {name: str(value) for name, value in params.items()}
+    sentence = english(code, values)
+    return FormatError(f"{what}: {sentence}" if what else sentence, code, values)
+
+
+def named(error: FormatError, name: str) -> FormatError:
+    """``error`` with the file's ``name`` before its English message."""
+    return FormatError(f"{name}: {error}", error.code, error.params)
 
 
 def row_error(line: int | None, code: str, field: str | None = None,

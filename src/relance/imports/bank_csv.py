@@ -21,6 +21,7 @@ from relance.errors import FormatError, InputError, NotFound
 from relance.formats import RowError
 from relance.formats.bank import BankLine, detect
 from relance.formats.bank.csvbank import parse_csv, text_encoding
+from relance.imports import wording
 from relance.ledger.models import BankCsvMapping, Organization
 
 #: The header is looked for in the first bytes only: enough for any bank's preamble.
@@ -152,7 +153,10 @@ def preview(data: bytes, row: BankCsvMapping, limit: int = 10) -> Preview:
     result = Preview(header=header_of(data, row))
     try:
         [statement], errors = parse_csv(data, row.csv_mapping())
-    except (FormatError, ValueError, LookupError) as exc:
+    except FormatError as exc:
+        result.problem = wording.problem(exc)
+        return result
+    except (ValueError, LookupError) as exc:
         result.problem = str(exc)
         return result
     result.lines, result.errors = list(statement.lines[:limit]), errors[:limit]

@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from relance.errors import FormatError
+from relance.formats.problems import unreadable
 from relance.formats.sniff import kind_of
 from relance.imports import bank_csv
 from relance.imports.report import ImportReport
@@ -47,7 +48,7 @@ def watch_once(org: Organization, folder: Path, day: date) -> list[str]:
         kind = kind_in_folder(org, path.read_bytes())
         try:
             if kind is None:
-                raise FormatError(f"{path.name}: not a file Relance recognises")
+                raise unreadable("not_recognised", path.name)
             report = run_import(kind, org, path, day, origin="folder")
             text, target = report.summary(), "done"
         except FormatError as exc:

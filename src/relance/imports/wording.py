@@ -101,6 +101,55 @@ SENTENCES = {
                                  "not an ISO 4217 currency code."),
     "due_against_total": _noop("The field “%(label)s” (%(term)s) is %(amount)s: its sign is "
                                "the opposite of the grand total's."),
+    # A file that cannot be read at all.
+    "empty_file": _noop("The file is empty."),
+    "too_large": _noop("The file is larger than the limit of %(megabytes)s MB."),
+    "binary_file": _noop("The file holds binary data: it is not a text file."),
+    "not_text": _noop("The text is neither UTF-8 nor %(encoding)s."),
+    "bad_encoding": _noop("The text is not valid %(encoding)s (byte %(position)s)."),
+    "not_utf8_csv": _noop("The text is not valid %(encoding)s (byte %(position)s). Was "
+                          "the file exported in Windows-1252? Then set the format's "
+                          "encoding to cp1252."),
+    "missing_columns": _noop("Missing column(s): %(columns)s. The header row has: "
+                             "%(found)s."),
+    "unreadable_csv": _noop("The CSV cannot be read at line %(line)s (%(detail)s)."),
+    "doctype_refused": _noop("XML with a DOCTYPE or an entity declaration is refused, "
+                             "for safety."),
+    "not_well_formed": _noop("The XML is not well-formed (%(detail)s)."),
+    "not_recognised": _noop("Relance does not recognise this kind of file."),
+    "not_a_bank_statement": _noop("This is not a bank statement Relance reads: "
+                                  "camt.05x XML, CFONB 120, OFX or MT940; a CSV needs "
+                                  "a saved column format."),
+    "not_camt": _noop("This XML is not an ISO 20022 camt.052, camt.053 or camt.054 "
+                      "statement."),
+    "no_first_record": _noop("The CFONB 120 file does not start with a 01 or 04 "
+                             "record."),
+    "records_too_short": _noop("No CFONB 120 record reaches the amount (positions 91 "
+                               "to 104): are the lines cut short?"),
+    "no_mt940_header": _noop("No :20: and :25: fields: this is not an MT940 statement."),
+    "no_ofx_element": _noop("The OFX file has no <OFX> element."),
+    "unknown_encoding": _noop("The OFX header names an unknown encoding, "
+                              "“%(encoding)s”."),
+    "no_markup": _noop("The OFX file holds no markup."),
+    "bad_markup": _noop("The OFX markup cannot be read at line %(line)s."),
+    "text_outside_element": _noop("Text outside any OFX element at line %(line)s: "
+                                  "“%(text)s”."),
+    "element_not_closed": _noop("The element <%(tag)s> opened at line %(line)s is "
+                                "never closed: the file may be truncated."),
+    "closes_nothing": _noop("</%(tag)s> at line %(line)s closes no open element."),
+    "not_an_einvoice": _noop("This XML is not a CII (Factur-X), ZUGFeRD 1.0 or UBL "
+                             "invoice: its root element is %(root)s."),
+    "no_invoice_in_pdf": _noop("This PDF carries no Factur-X or ZUGFeRD XML invoice."),
+    "no_readable_invoice_in_pdf": _noop("This PDF carries no readable Factur-X or "
+                                        "ZUGFeRD XML invoice (%(detail)s)."),
+    "not_a_pdf": _noop("The PDF cannot be read (%(detail)s)."),
+    "attachment_too_large": _noop("A file attached to this PDF is larger than "
+                                  "%(megabytes)s MB."),
+    "broken_utf16": _noop("The file's UTF-16 text is broken."),
+    "fec_separator": _noop("The header line must separate the field names with a tab "
+                           "or “|” (LPF art. A47 A-1); it starts with “%(text)s”."),
+    "missing_fec_fields": _noop("Fields required in a FEC (LPF art. A47 A-1) are "
+                                "missing: %(fields)s."),
 }
 # An empty cell says "missing" better than quoting nothing.
 EMPTY = {"not_a_date": _noop("The date is missing (expected format %(pattern)s)."),

@@ -86,7 +86,7 @@ def imports(request: HttpRequest, org) -> HttpResponse:
                                mapping_message(exc))
             except FormatError as exc:
                 form.add_error("file", _("This file cannot be read: %(reason)s")
-                               % {"reason": exc})
+                               % {"reason": wording.problem(exc)})
             except RelanceError as exc:
                 form.add_error(None, str(exc))
             else:

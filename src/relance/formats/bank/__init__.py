@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING
 
 from relance.errors import FormatError
 from relance.formats import RowError
-from relance.formats.bank.problems import row_error
+from relance.formats.bank.problems import named, row_error, unreadable
 
 if TYPE_CHECKING:
     from relance.formats.bank.csvbank import CsvMapping
@@ -133,9 +133,9 @@ def balance_error(statement: BankStatement, line: int | None) -> RowError | None
 def check_size(data: bytes, what: str) -> None:
     """Refuse a file over :data:`MAX_BYTES` or an empty one before any parsing."""
     if not data.strip():
-        raise FormatError(f"{what}: the file is empty")
+        raise unreadable("empty_file", what)
     if len(data) > MAX_BYTES:
-        raise FormatError(f"{what}: the file is larger than the limit of {MAX_BYTES:,} bytes")
+        raise unreadable("too_large", what, megabytes=MAX_BYTES // 2**20)
 
 
 def decode_text(data: bytes, what: str, fallback: str = "cp1252") -> str:
@@ -149,7 +149,7 @@ def decode_text(data: bytes, what: str, fallback: str = "cp1252") -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise FormatError(f"{what}: the file is neither UTF-8 nor {fallback} text")
+    raise unreadable("not_text", what, encoding=fallback)
 
 
 def detect(data: bytes) -> str | None:
@@ -189,12 +189,11 @@ def detect_and_parse(data: bytes, filename: str = "",
     name = filename or "bank statement"
     reader = _reader(detect(data), csv_mapping)
     if reader is None:
-        raise FormatError(f"{name}: not a recognised bank statement (camt.05x XML, "
-                          "CFONB 120, OFX, MT940; a CSV needs a saved column mapping)")
+        raise unreadable("not_a_bank_statement", name)
     try:
         return reader(data)
     except FormatError as exc:
-        raise FormatError(f"{name}: {exc}") from exc
+        raise named(exc, name) from exc
 
 
 def _reader(kind: str | None, csv_mapping: CsvMapping | None) -> Parser | None:

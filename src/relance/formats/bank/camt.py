@@ -33,7 +33,6 @@ from decimal import Decimal, InvalidOperation
 
 from lxml import etree
 
-from relance.errors import FormatError
 from relance.formats import RowError
 from relance.formats.bank import (
     BankLine,
@@ -42,7 +41,7 @@ from relance.formats.bank import (
     balance_error,
     check_size,
 )
-from relance.formats.bank.problems import Problem, as_row_error, row_error
+from relance.formats.bank.problems import Problem, as_row_error, row_error, unreadable
 
 _CONTAINERS = {"BkToCstmrStmt": "Stmt", "BkToCstmrDbtCdtNtfctn": "Ntfctn",
                "BkToCstmrAcctRpt": "Rpt"}
@@ -69,22 +68,22 @@ def parse(data: bytes) -> tuple[list[BankStatement], list[RowError]]:
 def _safe_root(data: bytes) -> Element:
     check_size(data, "camt")
     if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
-        raise FormatError("camt: a DOCTYPE or entity declaration is not allowed")
+        raise unreadable("doctype_refused", "camt")
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
                              huge_tree=False, dtd_validation=False)
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
-        raise FormatError(f"camt: not well-formed XML ({exc})") from None
+        raise unreadable("not_well_formed", "camt", detail=exc) from None
     if root is None or root.getroottree().docinfo.doctype:
-        raise FormatError("camt: a DOCTYPE is not allowed")
+        raise unreadable("doctype_refused", "camt")
     return root
 
 
 def _reports(root: Element) -> list[Element]:
     message = next((child for child in root if _name(child) in _CONTAINERS), None)
     if _name(root) != "Document" or message is None:
-        raise FormatError("camt: not an ISO 20022 camt.052/053/054 document")
+        raise unreadable("not_camt", "camt")
     return _all(message, _CONTAINERS[_name(message)])
 
 

@@ -49,7 +49,6 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 
-from relance.errors import FormatError
 from relance.formats import RowError
 from relance.formats.bank import (
     BankLine,
@@ -59,7 +58,7 @@ from relance.formats.bank import (
     check_size,
     decode_text,
 )
-from relance.formats.bank.problems import Problem, as_row_error, row_error
+from relance.formats.bank.problems import Problem, as_row_error, row_error, unreadable
 
 RECORD_LENGTH = 120
 _OVERPUNCH = {"{": (1, 0), "}": (-1, 0)}
@@ -120,9 +119,9 @@ def _records(text: str) -> list[tuple[int, str]]:
         lines = [flat[i:i + RECORD_LENGTH] for i in range(0, len(flat), RECORD_LENGTH)]
     records = [(n, line) for n, line in enumerate(lines, start=1) if line.strip()]
     if not records or records[0][1][:2] not in ("01", "04"):
-        raise FormatError("CFONB 120: the file does not start with a 01 or 04 record")
+        raise unreadable("no_first_record", "CFONB 120")
     if not any(len(line.rstrip()) >= 104 for _, line in records):
-        raise FormatError("CFONB 120: no record reaches the amount field (positions 91-104)")
+        raise unreadable("records_too_short", "CFONB 120")
     return records
 
 

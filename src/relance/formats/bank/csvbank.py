@@ -24,7 +24,6 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
-from relance.errors import FormatError
 from relance.formats import RowError
 from relance.formats.bank import (
     TOO_LARGE,
@@ -34,7 +33,7 @@ from relance.formats.bank import (
     assign_keys,
     check_size,
 )
-from relance.formats.bank.problems import Problem, as_row_error
+from relance.formats.bank.problems import Problem, as_row_error, unreadable
 
 # Characters banks put inside amounts that carry no value.
 _NOISE = str.maketrans("", "", " \u00a0\u202f'€$£+")
@@ -147,20 +146,19 @@ def _decode(data: bytes, encoding: str) -> str:
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
-        hint = (" – is the export Windows-1252? set the mapping's encoding to cp1252"
-                if encoding.startswith("utf") else "")
-        raise FormatError(f"CSV: not valid {encoding} text (byte {exc.start}){hint}") from None
+        code = "not_utf8_csv" if encoding.startswith("utf") else "bad_encoding"
+        raise unreadable(code, "CSV", encoding=encoding, position=exc.start) from None
 
 
 def _rows(text: str, mapping: CsvMapping) -> list[tuple[int, list[str]]]:
     if "\x00" in text:
-        raise FormatError("CSV: the file holds binary data")
+        raise unreadable("binary_file", "CSV")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=mapping.delimiter)
     try:
         # line_num counts physical lines: a row is numbered by the line where it ends.
         rows = [(reader.line_num, row) for row in reader]
     except csv.Error as exc:
-        raise FormatError(f"CSV: unreadable at line {reader.line_num} ({exc})") from None
+        raise unreadable("unreadable_csv", "CSV", line=reader.line_num, detail=exc) from None
     return rows[mapping.skip_rows:]
 
 
@@ -169,8 +167,8 @@ def _positions(header: list[str], mapping: CsvMapping) -> dict[str, int]:
     missing = [column for column in mapping.columns().values()
                if column.strip().casefold() not in names]
     if missing:
-        raise FormatError(f"CSV: column(s) {', '.join(missing)} not in the header row "
-                          f"({'; '.join(cell.strip() for cell in header)})")
+        raise unreadable("missing_columns", "CSV", columns=", ".join(missing),
+                         found="; ".join(cell.strip() for cell in header) or "–")
     return {field: names[column.strip().casefold()]
             for field, column in mapping.columns().items()}
 

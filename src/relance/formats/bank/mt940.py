@@ -34,7 +34,6 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 
-from relance.errors import FormatError
 from relance.formats import RowError
 from relance.formats.bank import (
     BankLine,
@@ -44,7 +43,7 @@ from relance.formats.bank import (
     check_size,
     decode_text,
 )
-from relance.formats.bank.problems import Problem, as_row_error, row_error
+from relance.formats.bank.problems import Problem, as_row_error, row_error, unreadable
 
 _TAG = re.compile(r"^:(\d\d[A-Z]?):")
 _END = re.compile(r"^-[A-Z0-9}]*\s*$")
@@ -83,7 +82,7 @@ def parse(data: bytes) -> tuple[list[BankStatement], list[RowError]]:
     check_size(data, "MT940")
     fields = _fields(decode_text(data, "MT940"))
     if not any(f.tag == "20" for f in fields) or not any(f.tag == "25" for f in fields):
-        raise FormatError("MT940: no :20: and :25: fields; not an MT940 statement")
+        raise unreadable("no_mt940_header", "MT940")
     statements: list[_Open] = []
     errors: list[RowError] = []
     previous = ""

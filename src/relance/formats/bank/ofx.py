@@ -31,10 +31,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from relance.errors import FormatError
 from relance.formats import RowError
 from relance.formats.bank import BankLine, BankStatement, assign_keys, check_size
-from relance.formats.bank.problems import Problem, as_row_error
+from relance.formats.bank.problems import Problem, as_row_error, unreadable
 
 _TOKEN = re.compile(
     r"<!\[CDATA\[(?P<cdata>.*?)\]\]>|<\?.*?\?>|<!--.*?-->"
@@ -79,7 +78,7 @@ def parse(data: bytes) -> tuple[list[BankStatement], list[RowError]]:
     check_size(data, "OFX")
     root = tree(decode(data))
     if root.find("OFX") is None:
-        raise FormatError("OFX: no <OFX> element")
+        raise unreadable("no_ofx_element", "OFX")
     statements: list[BankStatement] = []
     errors: list[RowError] = []
     for kind in ("STMTRS", "CCSTMTRS"):
@@ -96,10 +95,9 @@ def decode(data: bytes) -> str:
         codecs.lookup(encoding)
         return data.decode(encoding)
     except LookupError:
-        raise FormatError(f"OFX: unknown encoding {encoding!r}") from None
+        raise unreadable("unknown_encoding", "OFX", encoding=encoding) from None
     except UnicodeDecodeError as exc:
-        raise FormatError(f"OFX: not valid {encoding} text ({exc.reason} at byte "
-                          f"{exc.start})") from None
+        raise unreadable("bad_encoding", "OFX", encoding=encoding, position=exc.start) from None
 
 
 def _xml_encoding(head: str) -> str | None:
@@ -126,8 +124,7 @@ def tree(text: str) -> Node:
     while index < len(tokens):
         index = _step(tokens, index, stack)
     if len(stack) > 1:
-        raise FormatError(f"OFX: <{stack[-1].tag}> (line {stack[-1].line}) is never closed; "
-                          "the file may be truncated")
+        raise unreadable("element_not_closed", "OFX", tag=stack[-1].tag, line=stack[-1].line)
     return root
 
 
@@ -135,7 +132,7 @@ def _tokens(text: str, starts: list[int]) -> Iterator[tuple[str, str, int]]:
     # A 1.x file starts with its KEY:VALUE header; the markup starts at the first "<".
     position = text.find("<")
     if position < 0:
-        raise FormatError("OFX: no markup in the file")
+        raise unreadable("no_markup", "OFX")
     for match in _TOKEN.finditer(text, position):
         if match.start() != position:
             break
@@ -146,7 +143,7 @@ def _tokens(text: str, starts: list[int]) -> Iterator[tuple[str, str, int]]:
             yield kind, match.group(kind), line
     if position != len(text):
         line = bisect.bisect_right(starts, position)
-        raise FormatError(f"OFX: unreadable markup at line {line}")
+        raise unreadable("bad_markup", "OFX", line=line)
 
 
 def _step(tokens: list[tuple[str, str, int]], index: int, stack: list[Node]) -> int:
@@ -156,7 +153,7 @@ def _step(tokens: list[tuple[str, str, int]], index: int, stack: list[Node]) -> 
     if kind == "close":
         _close(value, line, stack)
     elif value.strip() and kind == "text":
-        raise FormatError(f"OFX: text outside an element at line {line}: {value.strip()[:30]!r}")
+        raise unreadable("text_outside_element", "OFX", line=line, text=value.strip()[:30])
     return index + 1
 
 
@@ -180,7 +177,7 @@ def _open(tokens: list[tuple[str, str, int]], index: int, stack: list[Node]) -> 
 def _close(tag: str, line: int, stack: list[Node]) -> None:
     # SGML lets the closing of an aggregate close the value elements left open inside it.
     if tag not in [node.tag for node in stack[1:]]:
-        raise FormatError(f"OFX: </{tag}> at line {line} closes nothing")
+        raise unreadable("closes_nothing", "OFX", tag=tag, line=line)
     while stack.pop().tag != tag:
         pass
 

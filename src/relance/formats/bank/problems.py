@@ -15,11 +15,13 @@ from relance.formats.problems import (
     as_row_error,
     date_pattern,
     english,
+    named,
     row_error,
+    unreadable,
 )
 
 #: The English sentence of each problem a bank reader reports.
 ENGLISH: dict[str, str] = {**SHARED, **BANK}
 
 __all__ = ["ENGLISH", "WARNINGS", "Problem", "as_row_error", "date_pattern", "english",
-           "row_error"]
+           "named", "row_error", "unreadable"]

@@ -19,9 +19,10 @@ from dataclasses import replace
 from relance.errors import FormatError
 from relance.formats import RowError
 from relance.formats.einvoice import cii, ubl, zugferd1
-from relance.formats.einvoice.pdf import NO_INVOICE, is_pdf, xml_attachments
+from relance.formats.einvoice.pdf import is_pdf, xml_attachments
 from relance.formats.einvoice.records import CREDIT_NOTE_TYPES, EInvoice, Kind
 from relance.formats.einvoice.safexml import MAX_BYTES, Element, check_size, parse_xml
+from relance.formats.problems import unreadable
 
 __all__ = ["CREDIT_NOTE_TYPES", "MAX_BYTES", "EInvoice", "Kind", "parse"]
 
@@ -47,7 +48,7 @@ def parse(data: bytes) -> tuple[list[EInvoice], list[RowError]]:
 def _reader(root: Element) -> Reader:
     reader = READERS.get(root.tag)
     if reader is None:
-        raise FormatError(f"not a CII, ZUGFeRD 1.0 or UBL invoice: root element {root.tag!r}")
+        raise unreadable("not_an_einvoice", root=root.tag)
     return reader
 
 
@@ -62,4 +63,4 @@ def _parse_pdf(data: bytes) -> tuple[list[EInvoice], list[RowError]]:
             continue  # perhaps another XML attachment, not the invoice
         records, errors = reader(root)
         return [replace(record, pdf=data) for record in records], errors
-    raise FormatError(f"{NO_INVOICE} ({'; '.join(problems)})")
+    raise unreadable("no_readable_invoice_in_pdf", detail="; ".join(problems))

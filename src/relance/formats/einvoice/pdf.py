@@ -13,12 +13,10 @@ import io
 
 from pypdf import PdfReader
 
-from relance.errors import FormatError
 from relance.formats.einvoice.safexml import MAX_BYTES
+from relance.formats.problems import unreadable
 
 INVOICE_NAMES = ("factur-x.xml", "zugferd-invoice.xml", "xrechnung.xml")
-
-NO_INVOICE = "no Factur-X/ZUGFeRD XML in this PDF"
 
 
 def is_pdf(data: bytes) -> bool:
@@ -39,7 +37,7 @@ def xml_attachments(data: bytes) -> list[tuple[str, bytes]]:
     )
     found = [(name, content) for name in names for content in attachments[name]]
     if not found:
-        raise FormatError(NO_INVOICE)
+        raise unreadable("no_invoice_in_pdf")
     return found
 
 
@@ -54,8 +52,8 @@ def _attachments(data: bytes) -> dict[str, list[bytes]]:
         attachments = {name: list(contents) for name, contents in reader.attachments.items()}
     # pypdf raises many exception types on a damaged file; all mean "unreadable".
     except Exception as error:
-        raise FormatError(f"not a readable PDF: {error}") from None
+        raise unreadable("not_a_pdf", detail=error) from None
     for contents in attachments.values():
         if any(len(content) > MAX_BYTES for content in contents):
-            raise FormatError(f"an attachment of this PDF exceeds {MAX_BYTES} bytes")
+            raise unreadable("attachment_too_large", megabytes=MAX_BYTES // 2**20)
     return attachments

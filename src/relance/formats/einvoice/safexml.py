@@ -16,9 +16,8 @@ from decimal import Decimal
 from lxml import etree
 
 from relance.core.money import MoneyError, to_decimal
-from relance.errors import FormatError
 from relance.formats import RowError
-from relance.formats.problems import row_error
+from relance.formats.problems import row_error, unreadable
 
 MAX_BYTES = 20 * 1024 * 1024
 
@@ -33,27 +32,27 @@ def qualified(namespace: str, name: str) -> str:
 def check_size(data: bytes) -> None:
     """Refuse an empty file or one larger than any real invoice."""
     if not data:
-        raise FormatError("empty file: no e-invoice to read")
+        raise unreadable("empty_file")
     if len(data) > MAX_BYTES:
-        raise FormatError(f"file of {len(data)} bytes exceeds the {MAX_BYTES}-byte limit")
+        raise unreadable("too_large", megabytes=MAX_BYTES // 2**20)
 
 
 def parse_xml(data: bytes) -> Element:
     """The root element of ``data``; FormatError if not well-formed or carrying a DTD."""
     check_size(data)
     if b"<!DOCTYPE" in data[:4096]:
-        raise FormatError("XML with a DOCTYPE is refused (entity expansion risk)")
+        raise unreadable("doctype_refused")
     parser = etree.XMLParser(
         resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
     )
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as error:
-        raise FormatError(f"not well-formed XML: {error}") from None
+        raise unreadable("not_well_formed", detail=error) from None
     # The byte check above misses a DOCTYPE in UTF-16 or after a long prolog.
     info = root.getroottree().docinfo
     if info.doctype or info.internalDTD is not None:
-        raise FormatError("XML with a DOCTYPE is refused (entity expansion risk)")
+        raise unreadable("doctype_refused")
     return root
 
 

@@ -37,9 +37,8 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
-from relance.errors import FormatError
 from relance.formats import RowError
-from relance.formats.problems import Problem
+from relance.formats.problems import Problem, unreadable
 
 # The 18 fields of A47 A-1, in the order of the standard, as FecLine attribute names.
 FIELDS = {
@@ -131,10 +130,10 @@ def _decode(data: bytes) -> str:
     """Text of the file; refuses empty and binary content (A47 A-1 requires plain text)."""
     text = _text(data)
     if not text.strip():
-        raise FormatError("empty file: a FEC starts with a header line naming its fields")
+        raise unreadable("empty_file", "FEC")
     sample = text[:65536]
     if "\x00" in text or len(_CONTROL.findall(sample)) > 0.01 * len(sample):
-        raise FormatError("binary data (control characters): a FEC is a plain text file")
+        raise unreadable("binary_file", "FEC")
     return text
 
 
@@ -143,7 +142,7 @@ def _text(data: bytes) -> str:
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError:
-            raise FormatError("broken UTF-16 text") from None
+            raise unreadable("broken_utf16", "FEC") from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -178,10 +177,7 @@ def _header(physical: list[tuple[int, str]]) -> tuple[int, str]:
 def _separator(header: str) -> str:
     found = [sep for sep in _SEPARATORS if sep in header]
     if len(found) != 1:
-        raise FormatError(
-            "unknown separator: the header line must separate field names with a tab "
-            f"or '|' (A47 A-1); it starts with {header[:60]!r}"
-        )
+        raise unreadable("fec_separator", "FEC", text=header[:60])
     return found[0]
 
 
@@ -198,7 +194,7 @@ def _layout(header: str) -> _Layout:
         required += list(SIGNED_AMOUNT)
     missing = [_label(name) for name in required if name not in positions]
     if missing:
-        raise FormatError(f"missing FEC fields (A47 A-1): {', '.join(missing)}")
+        raise unreadable("missing_fec_fields", "FEC", fields=", ".join(missing))
     return _Layout(separator, {name: positions[name] for name in required}, len(cleaned))
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
+from django.utils.translation import gettext
 
 from relance.errors import FormatError, NotFound
 from relance.imports import wording
@@ -68,7 +69,10 @@ class Command(BaseCommand):
                 report = run_import(o["kind"], org, path, day, mapping=o["mapping"],
                                     origin="command")
             except FormatError as exc:
-                self.stderr.write(f"{path}: rejected, nothing imported: {exc}")
+                with translation.override(o["language"]):
+                    self.stderr.write(gettext("%(file)s: rejected, nothing imported: "
+                                              "%(reason)s") % {
+                        "file": path, "reason": wording.problem(exc)})
                 failed = True
                 continue
             with translation.override(o["language"]):
