@@ -54,5 +54,7 @@ def test_each_file_the_folder_imports_is_a_run_of_the_folder(org, samples, tmp_p
     watch_once(org, inbox, date(2026, 3, 1))
     runs = ImportRun.objects.filter(organization=org).order_by("id")
     assert [(r.file_name, r.kind, r.origin, r.user) for r in runs] == [
-        ("1-contacts.csv", "contacts", "folder", None), ("test-camt053", "bank", "folder", None)]
+        ("1-contacts.csv", "contacts", "folder", None), ("notes.txt", "unknown", "folder", None),
+        ("test-camt053", "bank", "folder", None)]  # a refused file too, saying why
+    assert runs[1].refused["code"] == "not_recognised" and runs[1].rows == []
     assert runs[0].summary == "1-contacts.csv: contact: 3 created; customer: 3 created; 0 rejected"

@@ -112,13 +112,33 @@ def test_without_an_organization_nothing_is_imported_nor_recorded(w, tmp_path):
     assert not ImportRun.objects.exists()
 
 
-def test_a_file_rejected_whole_is_not_a_run(w, tmp_path):
+def test_a_file_the_folder_refuses_is_a_run_saying_why(alice, w, tmp_path):
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     (inbox / "notes.txt").write_text("rien à voir")
-    (tmp_path / "fec.txt").write_bytes(b"\x00\x01 nothing")
+    (inbox / "factures.csv").write_text("number;customer_ref;due_date\nF-1;C1;2026-04-09\n")
     watch_once(w["acme"], inbox, date(2026, 3, 16))
+
+    runs = {r.file_name: r for r in ImportRun.objects.filter(organization=w["acme"])}
+    assert {name: (r.kind, r.origin, r.refused["code"]) for name, r in runs.items()} == {
+        "notes.txt": ("unknown", "folder", "not_recognised"),
+        "factures.csv": ("invoices", "folder", "missing_columns")}
+    assert not Invoice.objects.filter(organization=w["acme"], number="F-1").exists()
+    assert (inbox / "rejected" / "notes.txt").exists()
+    listing = alice.get("/o/acme/imports/").content.decode()
+    assert "Fichier non reconnu · Dossier surveillé ·" in listing
+    assert listing.count('<span class="tag bad">Refusé</span>') == 2
+    page = alice.get(f"/o/acme/imports/{runs['factures.csv'].pk}/").content.decode()
+    assert "Fichier refusé" in page and "rien n’en a été importé" in page
+    assert ("Colonne(s) manquante(s) : issue_date, amount. La ligne d’en-tête contient : "
+            "number, customer_ref, due_date.") in page
+    english(alice)
+    page = alice.get(f"/o/acme/imports/{runs['notes.txt'].pk}/").content.decode()
+    assert "File refused" in page and "Relance does not recognise this kind of file." in page
+
+
+def test_a_file_the_command_refuses_is_not_a_run(w, tmp_path):
+    (tmp_path / "fec.txt").write_bytes(b"\x00\x01 nothing")
     with pytest.raises(CommandError, match="some files were rejected"):
         command("fec", str(tmp_path / "fec.txt"), "--org", "acme")
     assert not ImportRun.objects.exists()
-    assert (inbox / "rejected" / "notes.txt").exists()

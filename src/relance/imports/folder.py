@@ -3,9 +3,9 @@
 Each file is recognised by its content (``relance.formats.sniff``; a CSV bank export by
 the organization's one saved mapping whose columns its header holds), imported, then
 moved to ``done/`` or ``rejected/`` beside a ``.report.txt`` with what happened, so
-a file is never imported twice by the folder and never silently lost. An imported
-file is also a run on the imports page, of origin "watched folder"; a rejected one
-is only in ``rejected/``.
+a file is never imported twice by the folder and never silently lost. Every file is
+also a run on the imports page, of origin "watched folder": a rejected one too, with
+why, since nobody was there to see it refused.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from relance.formats.problems import unreadable
 from relance.formats.sniff import kind_of
 from relance.imports import bank_csv
 from relance.imports.report import ImportReport
-from relance.imports.runs import IMPORTERS, import_file
+from relance.imports.runs import IMPORTERS, import_file, record_refusal
 from relance.ledger.models import Organization
 
 __all__ = ["IMPORTERS", "kind_in_folder", "run_import", "watch_once"]
@@ -53,6 +53,7 @@ def watch_once(org: Organization, folder: Path, day: date) -> list[str]:
             text, target = report.summary(), "done"
         except FormatError as exc:
             text, target = f"{path.name}: rejected, nothing imported: {exc}", "rejected"
+            record_refusal(org, kind, path.name, exc, origin="folder")
         destination = folder / target
         destination.mkdir(exist_ok=True)
         path.replace(destination / path.name)

@@ -5,8 +5,9 @@ reads all call :func:`import_file` (PRODUCT.md: web, API, CLI and scheduler call
 service functions), so a collector sees on the page the bank statement the scheduled
 job imported this morning. A run always belongs to the organization the file was
 imported into: the command picks one (``--org``, or the only one) before it reads any
-file, and a file it cannot import (unreadable, of no known kind) writes nothing and is
-not a run.
+file. A file that cannot be imported (unreadable, of no known kind) writes nothing; it
+is a run, saying why, only when it came through the watched folder
+(:func:`record_refusal`): the web page and the command refuse it in front of their user.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from datetime import date
 
 from django.db import transaction
 
+from relance.errors import FormatError
 from relance.imports import wording
 from relance.imports.bank import import_statement
 from relance.imports.csv_files import import_contacts, import_invoices
@@ -53,6 +55,18 @@ def record(org: Organization, kind: str, name: str, report: ImportReport, *, ori
         rows=[list(r) for r in report.rows[:KEPT]],
         rejected=[wording.stored(e) for e in report.rejected[:KEPT]],
         warnings=[wording.stored(e) for e in report.warnings[:KEPT]])
+
+
+def record_refusal(org: Organization, kind: str | None, name: str, error: FormatError, *,
+                   origin: str) -> ImportRun:
+    """Store a file refused as a whole (``kind`` ``None``: not recognised), with why,
+    worded when read."""
+    if origin not in ORIGINS:
+        raise ValueError(f"unknown import origin {origin!r}")
+    return ImportRun.objects.create(
+        organization=org, kind=kind or "unknown", file_name=name[:255], origin=origin,
+        summary=f"{name}: rejected, nothing imported: {error}",
+        refused={"code": error.code, "params": error.params, "message": str(error)})
 
 
 def import_file(org: Organization, kind: str, data: bytes, name: str, day: date, *,

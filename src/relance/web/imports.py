@@ -109,4 +109,5 @@ def import_run(request: HttpRequest, org, pk: int) -> HttpResponse:
         counts[outcome] = counts.get(outcome, 0) + 1
     return render(request, "web/import_run.html", {
         "run": run, "counts": counts, "rows": run.rows[:500],
+        "refused": wording.problem(run.refused) if run.refused else "",
         "rejected": shown(run.rejected), "warnings": shown(run.warnings)})

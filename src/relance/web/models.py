@@ -61,11 +61,16 @@ class ImportRun(models.Model):
     ``rejected`` and ``warnings`` keep each problem's code and values
     (``relance.imports.wording.stored``) so that the page words them in the language of
     whoever reads it; ``summary`` is the English first line of the report.
+
+    ``refused`` says why a file dropped in the watched folder could not be read at all
+    (code, values and English message, like a row's problem): nothing of it was
+    imported, and without the run nobody would know. Empty for every other run: a file
+    refused on the web page or by the command is refused in front of its user.
     """
 
     KINDS = [("fec", "FEC"), ("contacts", _("Contacts (CSV)")),
              ("invoices", _("Invoices (CSV)")), ("einvoice", "Factur-X / UBL"),
-             ("bank", _("Bank statement"))]
+             ("bank", _("Bank statement")), ("unknown", _("Unrecognised file"))]
     ORIGINS = [("web", _("Web page")), ("command", _("Command line")),
                ("folder", _("Watched folder"))]
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE,
@@ -81,6 +86,7 @@ class ImportRun(models.Model):
     rows = models.JSONField(default=list)
     rejected = models.JSONField(default=list)
     warnings = models.JSONField(default=list)
+    refused = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]
