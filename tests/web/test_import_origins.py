@@ -142,3 +142,19 @@ def test_a_file_the_command_refuses_is_not_a_run(w, tmp_path):
     with pytest.raises(CommandError, match="some files were rejected"):
         command("fec", str(tmp_path / "fec.txt"), "--org", "acme")
     assert not ImportRun.objects.exists()
+
+
+def test_the_portfolio_counts_what_the_command_imported_at_once(w, tmp_path):
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from relance.web import figures
+
+    day, now = date(2026, 3, 16), timezone.now()
+    before = figures.portfolio([w["acme"]], day, now)[0].open_amount
+    (tmp_path / "factures.csv").write_text(INVOICES)
+    command("invoices", str(tmp_path / "factures.csv"), "--org", "acme", "--date", "2026-03-16")
+
+    after = figures.portfolio([w["acme"]], day, now)[0].open_amount  # within FRESH of before
+    assert after - before == Decimal("800.00")

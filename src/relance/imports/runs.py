@@ -24,7 +24,7 @@ from relance.imports.einvoice import import_einvoice
 from relance.imports.fec import import_fec
 from relance.imports.report import ImportReport
 from relance.ledger.models import Organization
-from relance.web.models import ImportRun  # the imports page's storage
+from relance.web.models import FigureSnapshot, ImportRun  # the pages' storage
 
 IMPORTERS = {"fec": import_fec, "contacts": import_contacts, "invoices": import_invoices,
              "einvoice": import_einvoice, "bank": import_statement}
@@ -77,4 +77,7 @@ def import_file(org: Organization, kind: str, data: bytes, name: str, day: date,
     cannot be read."""
     with transaction.atomic():
         report = read(kind, org, data, name, day, mapping)
+        # The portfolio's kept figures of this organization are out of date: it computes
+        # them again when next shown, whoever imported (the web page refreshes at once).
+        FigureSnapshot.objects.filter(organization=org).delete()
         return report, record(org, kind, name, report, origin=origin, user=user)
