@@ -18,7 +18,8 @@ RELANCE_SMTP_RATE          messages per minute per SMTP server (0: no limit)
 RELANCE_BROKER_URL         Celery broker (redis://… or amqp://…); unset: in-process
 RELANCE_QUEUE              Celery queue name
 RELANCE_SEND_FSYNC         ``1`` to fsync the send journal after each accepted message
-RELANCE_SECRET_KEY         Django secret key (a development one by default)
+RELANCE_SECRET_KEY         Django secret key (a development one by default); also seals
+                           the organizations' SMTP passwords (``relance.web.sealed``)
 RELANCE_DEBUG              ``1`` for Django's debug pages
 RELANCE_ALLOWED_HOSTS      comma-separated host names
 =========================  ====================================================

@@ -73,7 +73,10 @@ def tls_context(config: dict) -> ssl.SSLContext:
 def open_relay(config: dict) -> smtplib.SMTP:
     """A connection to the relay of ``config``, encrypted and logged in as it says: the
     one way Relance opens an SMTP connection (reminders, the settings page's test
-    message, password-reset links)."""
+    message, password-reset links). ``login_error`` (a password the install cannot
+    read) fails the login before any connection, as the relay would refuse it."""
+    if config.get("login_error"):
+        raise smtplib.SMTPAuthenticationError(535, config["login_error"])
     context = tls_context(config)
     host, port, timeout = config["host"], int(config["port"]), config.get("timeout", 30)
     if config.get("tls") == "ssl":

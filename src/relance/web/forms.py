@@ -271,7 +271,7 @@ class TermsForm(forms.ModelForm):
 
 
 class SmtpForm(forms.ModelForm):
-    password = forms.CharField(label=_("Password"), required=False,
+    password = forms.CharField(label=_("Password"), required=False, max_length=200,
                                widget=forms.PasswordInput(render_value=False),
                                help_text=_("Leave empty to keep the current one."))
 

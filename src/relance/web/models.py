@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from relance.ledger.models import Organization
+from relance.web import sealed
 
 
 class TemplateOverride(models.Model):
@@ -31,7 +32,12 @@ class TemplateOverride(models.Model):
 
 
 class SmtpSettings(models.Model):
-    """An organization's own SMTP relay (its mail provider), instead of the install's."""
+    """An organization's own SMTP relay (its mail provider), instead of the install's.
+
+    ``password`` is kept sealed (``relance.web.sealed``): whatever assigns it the clear
+    text, :meth:`save` seals it, and :meth:`as_dict` gives it back in clear to the
+    sender only.
+    """
 
     TLS = [("starttls", "STARTTLS"), ("ssl", "SSL/TLS"), ("none", _("None"))]
     organization = models.OneToOneField(Organization, on_delete=models.CASCADE,
@@ -39,8 +45,12 @@ class SmtpSettings(models.Model):
     host = models.CharField(max_length=200, blank=True)
     port = models.PositiveIntegerField(default=587)
     user = models.CharField(max_length=200, blank=True)
-    password = models.CharField(max_length=200, blank=True)
+    password = models.CharField(max_length=500, blank=True)
     tls = models.CharField(max_length=8, choices=TLS, default="starttls")
+
+    def save(self, *args, **kwargs) -> None:
+        self.password = sealed.seal(self.password)
+        super().save(*args, **kwargs)
 
     @classmethod
     def of(cls, org: Organization) -> SmtpSettings:
@@ -48,8 +58,12 @@ class SmtpSettings(models.Model):
 
     def as_dict(self) -> dict:
         """The shape of ``settings.RELANCE_SMTP``."""
-        return {"host": self.host, "port": self.port, "user": self.user,
-                "password": self.password, "tls": self.tls}
+        password = sealed.unseal(self.password)
+        relay = {"host": self.host, "port": self.port, "user": self.user,
+                 "password": password or "", "tls": self.tls}
+        if password is None:  # the relay's login fails with why (transport.open_relay)
+            relay["login_error"] = sealed.UNREADABLE
+        return relay
 
 
 class ImportRun(models.Model):
