@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "ninja",  # its templates and files: the API's documentation page without a CDN
     "relance.ledger",
     "relance.dunning",
     "relance.messaging",

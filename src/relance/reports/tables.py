@@ -12,7 +12,7 @@ from relance.core.forecast import CashForecast
 from relance.core.money import round_half_up
 from relance.core.reporting import BEFORE_ANY_STEP, AgedBalance
 from relance.messaging.formatting import format_day, format_money, locale_of
-from relance.reports.exports import DAY, INTEGER, MONEY, NUMBER, Column, Table
+from relance.reports.exports import DAY, INTEGER, MONEY, NUMBER, Column, Table, as_json
 from relance.reports.kpis import Kpis
 from relance.reports.services import Dashboard, PortfolioLine, StepResult
 
@@ -194,3 +194,30 @@ def dso_table(kpis: Kpis, slug: str, as_of) -> Table:
     rows = [(day, dso, None) for day, dso in kpis.trend]
     rows[-1] = (*rows[-1][:2], kpis.dso_ratio)
     return Table(f"dso-{slug}-{as_of}", columns, tuple(rows))
+
+
+#: The reports the command line and the API give by name.
+REPORTS = ("aged", "dso", "forecast")
+
+
+def report_table(report: str, org, as_of, currency: str) -> Table:
+    """The table of ``report`` (one of :data:`REPORTS`) for ``org`` on ``as_of``: what
+    ``relance report`` prints or exports and what the API returns."""
+    from relance.reports import services
+
+    if report == "aged":
+        return aged_table(services.aged_balance(org, as_of, currency),
+                          services.customer_names(org))
+    if report == "dso":
+        return dso_table(services.indicators(org, as_of, currency=currency), org.slug, as_of)
+    if report == "forecast":
+        return forecast_table(services.forecast(org, as_of, currency))
+    raise ValueError(f"report must be one of {', '.join(REPORTS)}, not {report!r}")
+
+
+def report_document(report: str, org, as_of, currency: str) -> dict:
+    """``report`` as a JSON document: amounts as strings with two decimals (never a
+    float), dates in ISO 8601, rows keyed by column."""
+    rows = as_json(report_table(report, org, as_of, currency))
+    return {"report": report, "organization": org.slug, "date": as_of.isoformat(),
+            "currency": currency, "rows": rows}

@@ -69,9 +69,10 @@ class SmtpSettings(models.Model):
 class ImportRun(models.Model):
     """One imported file, with its row report, whoever imported it.
 
-    ``origin`` says how it came: uploaded on the web page (``user`` is who), given to
-    ``relance import FILE`` or dropped in the folder ``relance import --watch`` reads
-    (no user: the command line has none); ``relance.imports.runs`` records all three.
+    ``origin`` says how it came: uploaded on the web page or sent to the API (``user`` is
+    who), given to ``relance import FILE`` or dropped in the folder ``relance import
+    --watch`` reads (no user: the command line has none); ``relance.imports.runs``
+    records them all.
     ``rejected`` and ``warnings`` keep each problem's code and values
     (``relance.imports.wording.stored``) so that the page words them in the language of
     whoever reads it; ``summary`` is the English first line of the report.
@@ -86,7 +87,7 @@ class ImportRun(models.Model):
              ("invoices", _("Invoices (CSV)")), ("einvoice", "Factur-X / UBL"),
              ("bank", _("Bank statement")), ("unknown", _("Unrecognised file"))]
     ORIGINS = [("web", _("Web page")), ("command", _("Command line")),
-               ("folder", _("Watched folder"))]
+               ("folder", _("Watched folder")), ("api", _("API"))]
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE,
                                      related_name="import_runs")
     kind = models.CharField(max_length=10, choices=KINDS)

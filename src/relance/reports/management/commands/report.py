@@ -13,21 +13,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from relance.ledger.management.commands._common import ensure_database, organization, parse_day
-from relance.reports import services, tables
-from relance.reports.exports import Table, as_json, export
+from relance.reports.exports import Table, export
+from relance.reports.tables import REPORTS, report_document, report_table
 from relance.reports.text import as_text
-
-REPORTS = ("aged", "dso", "forecast")
-
-
-def build(report: str, org, as_of, currency: str) -> Table:
-    if report == "aged":
-        return tables.aged_table(services.aged_balance(org, as_of, currency),
-                                 services.customer_names(org))
-    if report == "dso":
-        return tables.dso_table(services.indicators(org, as_of, currency=currency), org.slug,
-                                as_of)
-    return tables.forecast_table(services.forecast(org, as_of, currency))
 
 
 class Command(BaseCommand):
@@ -49,8 +37,7 @@ class Command(BaseCommand):
         org = organization(o["org"])
         as_of = parse_day(o["date"], org)
         currency = (o["currency"] or org.currency).upper()
-        table = build(o["report"], org, as_of, currency)
-        data = self._render(table, o, org, as_of, currency)
+        data = self._render(o, org, as_of, currency)
         if o["out"]:
             Path(o["out"]).write_bytes(data)
             self.stdout.write(f"{o['report']} report written to {o['out']}")
@@ -59,12 +46,12 @@ class Command(BaseCommand):
         else:
             self.stdout.write(data.decode("utf-8-sig"), ending="")
 
-    def _render(self, table: Table, o: dict, org, as_of, currency: str) -> bytes:
+    def _render(self, o: dict, org, as_of, currency: str) -> bytes:
         fmt, language = o["format"], o["language"]
+        if fmt == "json":  # the API's document (relance.api)
+            document = report_document(o["report"], org, as_of, currency)
+            return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode()
+        table: Table = report_table(o["report"], org, as_of, currency)
         if fmt in ("csv", "xlsx"):
             return export(table, fmt, language)
-        if fmt == "json":
-            document = {"report": o["report"], "organization": org.slug,
-                        "date": as_of.isoformat(), "currency": currency, "rows": as_json(table)}
-            return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode()
         return as_text(table, language, currency).encode()

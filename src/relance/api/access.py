@@ -1,0 +1,41 @@
+"""Who calls the API, and what they may do in an organization.
+
+The rules of the pages (``relance.web.orgs``): a stranger to an organization gets 404,
+as if it did not exist; a member whose role is too low gets 403.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth import authenticate
+from django.http import HttpRequest
+from ninja.errors import HttpError
+from ninja.security import HttpBasicAuth, django_auth
+
+from relance.ledger.models import Membership, Organization
+from relance.web.orgs import RANKS
+
+
+class BasicAuth(HttpBasicAuth):
+    """A Relance user name and password (RFC 7617); meant for HTTPS only."""
+
+    def authenticate(self, request: HttpRequest, username: str, password: str):
+        user = authenticate(request, username=username, password=password)
+        if user is None or not user.is_active:
+            return None
+        request.user = user
+        return user
+
+
+#: Basic for programs, the session (with its CSRF check on writes) for the browser.
+AUTH = [BasicAuth(), django_auth]
+
+
+def member(request: HttpRequest, slug: str, role: str = "viewer") -> Organization:
+    """The organization ``slug`` if the caller is a member with at least ``role``."""
+    membership = (Membership.objects.select_related("organization")
+                  .filter(user=request.auth, organization__slug=slug).first())
+    if membership is None:
+        raise HttpError(404, "no such organization")
+    if RANKS[membership.role] < RANKS[role]:
+        raise HttpError(403, f"this needs the {role} role; yours is {membership.role}")
+    return membership.organization

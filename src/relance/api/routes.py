@@ -1,0 +1,226 @@
+"""The API's operations: organizations, reports, imports, bank lines to review.
+
+Money is a string with the currency's decimals (``"1234.50"``), never a JSON number a
+client would read as a float; dates are ISO 8601. Problems in import reports are
+worded in the language of the request (``Accept-Language``: French or English), like
+the pages. A bad input answers 400 with ``{"code", "message"}``.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Any, Literal
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import File, Form, NinjaAPI, Schema, Status
+from ninja.errors import HttpError
+from ninja.files import UploadedFile
+
+from relance.api.access import AUTH, member
+from relance.errors import FormatError, InputError, NotFound
+from relance.imports import runs, wording
+from relance.imports.bank_csv import CsvMappingNeeded
+from relance.ledger.models import BankLine, Membership
+from relance.reports.tables import report_document
+from relance.web import figures
+from relance.web.imports import mapping_message, shown
+from relance.web.models import ImportRun
+from relance.web.orgs import today_of
+
+api = NinjaAPI(title="Relance", version="1", urls_namespace="api", auth=AUTH,
+               description=__doc__.split("\n\n", 1)[1])
+
+Kind = Literal["fec", "contacts", "invoices", "einvoice", "bank"]
+Report = Literal["aged", "dso", "forecast"]
+CURRENCY = re.compile(r"[A-Z]{3}")
+
+
+class ProblemOut(Schema):
+    code: str
+    message: str
+
+
+def _problem(request: HttpRequest, status: int, code: str, message: str) -> HttpResponse:
+    return api.create_response(request, {"code": code, "message": message}, status=status)
+
+
+@api.exception_handler(InputError)
+def bad_input(request: HttpRequest, exc: InputError) -> HttpResponse:
+    if isinstance(exc, CsvMappingNeeded):
+        return _problem(request, 400, "csv_mapping_needed", mapping_message(exc))
+    if isinstance(exc, FormatError):
+        return _problem(request, 400, exc.code or "unreadable_file", wording.problem(exc))
+    return _problem(request, 400, "bad_input", str(exc))
+
+
+@api.exception_handler(NotFound)
+def not_found(request: HttpRequest, exc: NotFound) -> HttpResponse:
+    return _problem(request, 404, "not_found", str(exc))
+
+
+# ------------------------------------------------------------------ organizations
+
+class OrganizationOut(Schema):
+    slug: str
+    name: str
+    currency: str
+    role: str
+
+
+@api.get("/orgs", response=list[OrganizationOut], tags=["organizations"])
+def organizations(request: HttpRequest) -> list[dict]:
+    """The organizations the caller is a member of, with its role in each."""
+    return [{"slug": m.organization.slug, "name": m.organization.name,
+             "currency": m.organization.currency, "role": m.role}
+            for m in Membership.objects.filter(user=request.auth)
+            .select_related("organization").order_by("organization__name")]
+
+
+# ------------------------------------------------------------------------ reports
+
+class ReportOut(Schema):
+    report: Report
+    organization: str
+    date: date
+    currency: str
+    rows: list[dict[str, Any]]
+
+
+@api.get("/orgs/{slug}/reports/{report}", response={200: ReportOut, 400: ProblemOut},
+         tags=["reports"])
+def report(request: HttpRequest, slug: str, report: Report, date: date | None = None,
+           currency: str | None = None) -> dict:
+    """The aged balance, the DSO and collection indicators, or the 13-week cash-in
+    forecast on ``date`` (default: the organization's today), as ``relance report …
+    --format json`` gives it; amounts in the organization's currency unless
+    ``currency`` names another."""
+    org = member(request, slug)
+    currency = (currency or org.currency).upper()
+    if not CURRENCY.fullmatch(currency):
+        raise InputError(f"currency: an ISO 4217 code such as EUR, not {currency!r}")
+    return report_document(report, org, date or today_of(org), currency)
+
+
+# ------------------------------------------------------------------------ imports
+
+class RowProblemOut(Schema):
+    line: int | None
+    column: str
+    problem: str
+
+
+class ImportRunOut(Schema):
+    id: int
+    file: str
+    kind: str
+    origin: str
+    at: datetime
+    user: str | None
+    summary: str
+    counts: dict[str, int]
+    rejected: list[RowProblemOut]
+    warnings: list[RowProblemOut]
+    refused: str | None
+
+
+def _run(run: ImportRun) -> dict:
+    counts: dict[str, int] = {}
+    for _line, _kind, _ref, outcome in run.rows:
+        counts[outcome] = counts.get(outcome, 0) + 1
+    return {"id": run.pk, "file": run.file_name, "kind": run.kind, "origin": run.origin,
+            "at": run.at, "user": run.user.username if run.user else None,
+            "summary": run.summary, "counts": counts, "rejected": shown(run.rejected),
+            "warnings": shown(run.warnings),
+            "refused": wording.problem(run.refused) if run.refused else None}
+
+
+@api.get("/orgs/{slug}/imports", response=list[ImportRunOut], tags=["imports"])
+def imports(request: HttpRequest, slug: str, limit: int = 30) -> list[dict]:
+    """The latest imports, newest first, whoever made them (page, command, folder, API)."""
+    org = member(request, slug)
+    rows = ImportRun.objects.filter(organization=org).select_related("user")
+    return [_run(run) for run in rows[:max(1, min(limit, 500))]]
+
+
+@api.get("/orgs/{slug}/imports/{run_id}", response=ImportRunOut, tags=["imports"])
+def import_run(request: HttpRequest, slug: str, run_id: int) -> dict:
+    org = member(request, slug)
+    run = ImportRun.objects.filter(organization=org, pk=run_id).first()
+    if run is None:
+        raise HttpError(404, "no such import")
+    return _run(run)
+
+
+@api.post("/orgs/{slug}/imports", response={201: ImportRunOut, 400: ProblemOut},
+          tags=["imports"])
+def upload(request: HttpRequest, slug: str, kind: Form[Kind], file: File[UploadedFile],
+           mapping: Form[str] = "") -> Status:
+    """Import one file as the upload page does (administrators): FEC, contacts or
+    invoices CSV, Factur-X/ZUGFeRD/UBL e-invoice, bank statement (``mapping`` names the
+    saved CSV format of a bank export). Importing the same file again changes nothing.
+    A file that cannot be read is refused whole (400) and nothing is written."""
+    org = member(request, slug, "admin")
+    _report, run = runs.import_file(org, kind, file.read(), file.name or "upload",
+                                    today_of(org), origin="api", user=request.auth,
+                                    mapping=mapping or None)
+    figures.refresh(org, today_of(org), timezone.now())
+    return Status(201, _run(run))
+
+
+# ------------------------------------------------------------------ bank lines
+
+class BankLineOut(Schema):
+    id: int
+    booking_date: date
+    amount: str
+    currency: str
+    payer: str
+    remittance: str
+    status: str
+    candidates: list[dict[str, Any]]
+    reasons: list[Any]
+
+
+class AllocationIn(Schema):
+    invoices: list[str]
+
+
+def _line(line: BankLine) -> dict:
+    return {"id": line.pk, "booking_date": line.booking_date, "amount": str(line.amount),
+            "currency": line.currency, "payer": line.counterparty_name,
+            "remittance": line.remittance, "status": line.status,
+            "candidates": line.candidates, "reasons": line.reasons}
+
+
+@api.get("/orgs/{slug}/bank-lines", response=list[BankLineOut], tags=["reconciliation"])
+def bank_lines(request: HttpRequest, slug: str,
+               status: Literal["review", "unmatched", "matched", "debit"] = "review",
+               limit: int = 200) -> list[dict]:
+    """Bank credits by status: by default those a collector must review, with the
+    matcher's candidates and reasons."""
+    org = member(request, slug)
+    rows = BankLine.objects.filter(organization=org, status=status).order_by("booking_date", "id")
+    return [_line(line) for line in rows[:max(1, min(limit, 1000))]]
+
+
+@api.post("/orgs/{slug}/bank-lines/{line_id}/allocate",
+          response={200: BankLineOut, 400: ProblemOut}, tags=["reconciliation"])
+def allocate(request: HttpRequest, slug: str, line_id: int, body: AllocationIn) -> dict:
+    """Record the line as a payment of ``invoices`` (collectors), as the review page
+    does: allocated in the order given, the customer's reminders planned again at once
+    (a paid invoice is reminded no more)."""
+    from relance.ledger import reconcile
+
+    org = member(request, slug, "collector")
+    line = BankLine.objects.filter(organization=org, pk=line_id).first()
+    if line is None:
+        raise HttpError(404, "no such bank line")
+    numbers = [n.strip() for n in body.invoices if n.strip()]
+    if not numbers:
+        raise InputError("invoices: name the invoices this payment settles")
+    reconcile.accept(line, numbers)
+    figures.refresh(org, today_of(org), timezone.now())
+    line.refresh_from_db()
+    return _line(line)

@@ -1,0 +1,165 @@
+"""The REST API: what a finance team's own tools do with Relance.
+
+Acme's accountant pulls the aged balance into her spreadsheet every Monday, her ERP
+posts the invoices file and the bank statement, and a collector allocates the payment
+the matcher could not place: each through the same services as the pages and the
+command line, with the same roles.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+
+from django.core.management import call_command
+from django.test import Client
+
+from relance.ledger.models import BankLine, Invoice
+from relance.ledger.services import balance_of
+from relance.web.models import ImportRun
+from tests.web.builders import PASSWORD
+
+API = "/api/v1"
+INVOICES = ("number;customer_ref;issue_date;due_date;amount\n"
+            "F-500;C2;2026-03-10;2026-04-09;800,00\n"
+            "F-501;C2;31/02/2026;2026-04-09;10\n")
+
+
+def client(username: str | None, language: str = "fr") -> Client:
+    headers = {"Accept-Language": language}
+    if username:
+        token = base64.b64encode(f"{username}:{PASSWORD}".encode()).decode()
+        headers["Authorization"] = f"Basic {token}"
+    return Client(headers=headers)
+
+
+def test_a_caller_is_a_relance_user_and_sees_its_organizations_only(w):
+    assert client(None).get(f"{API}/orgs").status_code == 401
+    wrong = Client(headers={"Authorization": "Basic " + base64.b64encode(b"carl:nope").decode()})
+    assert wrong.get(f"{API}/orgs").status_code == 401
+
+    answer = client("carl").get(f"{API}/orgs")
+    assert answer.status_code == 200
+    assert answer.json() == [
+        {"slug": "acme", "name": "Acmé Services SAS", "currency": "EUR", "role": "collector"},
+        {"slug": "globex", "name": "Globex Conseil", "currency": "EUR", "role": "collector"}]
+    assert client("gina").get(f"{API}/orgs/acme/reports/aged").status_code == 404
+
+
+def test_a_report_is_the_command_line_s_json_document(w):
+    answer = client("vera").get(f"{API}/orgs/acme/reports/aged", {"date": "2026-03-16"})
+    assert answer.status_code == 200
+    out = io.StringIO()
+    call_command("report", "aged", "--org", "acme", "--date", "2026-03-16",
+                 "--format", "json", stdout=out)
+    assert answer.json() == json.loads(out.getvalue())
+    rows = {row["customer"]: row for row in answer.json()["rows"]}
+    assert rows["C2"]["d1_30"] == "2400.00"  # due 30 days ago; a string, never a float
+    for report in ("dso", "forecast"):
+        assert client("vera").get(f"{API}/orgs/acme/reports/{report}").status_code == 200
+
+
+def test_a_report_refuses_a_bad_question_clearly(w):
+    vera = client("vera")
+    bad = vera.get(f"{API}/orgs/acme/reports/aged", {"currency": "euro"})
+    assert bad.status_code == 400
+    assert bad.json() == {"code": "bad_input",
+                          "message": "currency: an ISO 4217 code such as EUR, not 'EURO'"}
+    assert vera.get(f"{API}/orgs/acme/reports/aged", {"date": "16/03/2026"}).status_code == 422
+    assert vera.get(f"{API}/orgs/acme/reports/ageing").status_code == 422
+
+
+def test_an_administrator_imports_a_file_and_gets_the_row_report(w):
+    def post(username: str, data: str, language: str = "fr"):
+        return client(username, language).post(f"{API}/orgs/acme/imports", {
+            "kind": "invoices", "file": io.BytesIO(data.encode()) | _named("factures.csv")})
+
+    assert post("vera", INVOICES).status_code == 403  # a viewer reads only
+    assert post("carl", INVOICES).status_code == 403  # imports are the administrator's
+
+    answer = post("alice", INVOICES)
+    assert answer.status_code == 201
+    run = answer.json()
+    assert (run["file"], run["kind"], run["origin"], run["user"]) == (
+        "factures.csv", "invoices", "api", "alice")
+    assert run["counts"] == {"created": 1}
+    assert run["rejected"] == [{"line": 3, "column": "issue_date", "problem":
+                                "« 31/02/2026 » n’est pas une date au format AAAA-MM-JJ ni "
+                                "JJ/MM/AAAA."}]
+    assert Invoice.objects.filter(organization=w["acme"], number="F-500").exists()
+    assert post("alice", INVOICES, "en").json()["counts"] == {"unchanged": 1}
+    listed = client("vera").get(f"{API}/orgs/acme/imports").json()
+    assert [(r["id"], r["origin"]) for r in listed][:2] == [
+        (run["id"] + 1, "api"), (run["id"], "api")]
+    assert client("vera").get(f"{API}/orgs/acme/imports/{run['id']}").json() == run
+    assert client("gina").get(f"{API}/orgs/acme/imports/{run['id']}").status_code == 404
+
+
+def test_an_unreadable_file_is_refused_whole_with_why_in_the_caller_s_language(w):
+    bad = io.BytesIO(b"number;customer_ref;due_date\nF-1;C1;2026-04-09\n")
+    for language, message in (
+            ("fr", "Colonne(s) manquante(s) : issue_date, amount. La ligne d’en-tête "
+                   "contient : number, customer_ref, due_date."),
+            ("en", "Missing column(s): issue_date, amount. The header row has: number, "
+                   "customer_ref, due_date.")):
+        bad.seek(0)
+        answer = client("alice", language).post(f"{API}/orgs/acme/imports", {
+            "kind": "invoices", "file": bad | _named("factures.csv")})
+        assert answer.status_code == 400
+        assert answer.json() == {"code": "missing_columns", "message": message}
+    assert not ImportRun.objects.exists()
+
+
+def test_a_collector_allocates_a_bank_credit_the_matcher_left(w):
+    statement = _camt053(amount="300.50", payer="SCI DES TILLEULS", text="VIREMENT MARS")
+    alice = client("alice")
+    sent = alice.post(f"{API}/orgs/acme/imports", {
+        "kind": "bank", "file": io.BytesIO(statement) | _named("releve.xml")})
+    assert sent.status_code == 201 and sent.json()["counts"] == {"created": 1}
+    line = BankLine.objects.get(organization=w["acme"])
+    assert line.status in ("review", "unmatched")
+    listed = client("vera").get(f"{API}/orgs/acme/bank-lines", {"status": line.status}).json()
+    assert [(item["id"], item["amount"], item["payer"]) for item in listed] == [
+        (line.pk, "300.50", "SCI DES TILLEULS")]
+
+    url = f"{API}/orgs/acme/bank-lines/{line.pk}/allocate"
+    assert client("vera").post(url, {"invoices": ["F-101"]},
+                               content_type="application/json").status_code == 403
+    unknown = client("carl").post(url, {"invoices": ["F-999"]}, content_type="application/json")
+    assert unknown.status_code == 400 and unknown.json()["code"] == "bad_input"
+    done = client("carl").post(url, {"invoices": ["F-101"]}, content_type="application/json")
+    assert done.status_code == 200 and done.json()["status"] == "matched"
+    assert balance_of(Invoice.objects.get(organization=w["acme"], number="F-101")) == 0
+
+
+def test_the_openapi_schema_and_its_page_are_served_without_a_cdn(w):
+    schema = Client().get(f"{API}/openapi.json").json()
+    assert {"/api/v1/orgs", "/api/v1/orgs/{slug}/reports/{report}",
+            "/api/v1/orgs/{slug}/imports", "/api/v1/orgs/{slug}/bank-lines"} <= set(schema["paths"])
+    page = Client().get(f"{API}/docs").content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in page and "cdn" not in page.lower()
+    assert Client().get("/static/ninja/swagger-ui-bundle.js").status_code == 200
+
+
+class _named:
+    """``io.BytesIO(data) | _named("file.csv")``: a file with a name, as a form sends it."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __ror__(self, data: io.BytesIO) -> io.BytesIO:
+        data.name = self.name
+        return data
+
+
+def _camt053(amount: str, payer: str, text: str) -> bytes:
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt>
+<GrpHdr><MsgId>M1</MsgId><CreDtTm>2026-03-14T08:00:00</CreDtTm></GrpHdr>
+<Stmt><Id>S1</Id><Acct><Id><IBAN>FR7630006000011234567890189</IBAN></Id><Ccy>EUR</Ccy></Acct>
+<Ntry><Amt Ccy="EUR">{amount}</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts>
+<BookgDt><Dt>2026-03-13</Dt></BookgDt><AcctSvcrRef>REF1</AcctSvcrRef><NtryDtls><TxDtls>
+<RltdPties><Dbtr><Nm>{payer}</Nm></Dbtr></RltdPties>
+<RmtInf><Ustrd>{text}</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>
+</Stmt></BkToCstmrStmt></Document>""".encode()
