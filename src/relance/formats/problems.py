@@ -58,8 +58,6 @@ BANK: dict[str, str] = {
     # A statement as a whole.
     "balance_mismatch": "account {account}: opening balance {opening} + movements "
                         "{movements} = {expected}, but the closing balance is {closing}",
-    "missing_balance": "statement without balance :{tag}:",
-    "no_closing_record": "account {account}: no closing 07 record",
     # camt.05x
     "bad_direction": "CdtDbtInd must be CRDT or DBIT, not {text!r}",
     "not_booked": "entry with status {status} is not booked; left out",
@@ -131,6 +129,8 @@ FILE: dict[str, str] = {
                             "MT940; a CSV needs a saved column mapping)",
     "not_camt": "not an ISO 20022 camt.052/053/054 document",
     "no_first_record": "the file does not start with a 01 or 04 record",
+    "statement_cut": "account {account}: the statement has no {record} balance; the file "
+                     "may be cut short",
     "records_too_short": "no record reaches the amount field (positions 91-104)",
     "no_mt940_header": "no :20: and :25: fields; not an MT940 statement",
     "no_ofx_element": "no <OFX> element",

@@ -50,9 +50,6 @@ SENTENCES = {
         "opening balance of %(opening)s plus the movements of %(movements)s make "
         "%(expected)s, while the statement closes at %(closing)s. Check that no line is "
         "missing."),
-    "missing_balance": _noop("The statement has no balance :%(tag)s:."),
-    "no_closing_record": _noop("Account %(account)s: the statement has no closing balance "
-                               "(07 record)."),
     "bad_direction": _noop("The credit/debit indicator is “%(text)s”, not CRDT or DBIT."),
     "not_booked": _noop("Entry with status %(status)s, not booked: left out."),
     "batch_mismatch": _noop("The transactions of this batch add up to %(total)s, not the "
@@ -124,6 +121,8 @@ SENTENCES = {
                       "statement."),
     "no_first_record": _noop("The CFONB 120 file does not start with a 01 or 04 "
                              "record."),
+    "statement_cut": _noop("Account %(account)s: the statement has no %(record)s balance: "
+                           "the file may be cut short. Import the complete file."),
     "records_too_short": _noop("No CFONB 120 record reaches the amount (positions 91 "
                                "to 104): are the lines cut short?"),
     "no_mt940_header": _noop("No :20: and :25: fields: this is not an MT940 statement."),
@@ -159,7 +158,7 @@ MONEY = frozenset({"opening", "movements", "expected", "closing", "total", "amou
 #: The values that are days (ISO dates), shown as a person writes them.
 DAYS = frozenset({"due_date", "issue_date"})
 #: Problems of a statement as a whole: the sentence says which balance, no field to add.
-WHOLE_STATEMENT = frozenset({"balance_mismatch", "missing_balance", "no_closing_record"})
+WHOLE_STATEMENT = frozenset({"balance_mismatch"})
 #: The names of the EN 16931 business terms an e-invoice problem gives in ``term``
 #: (``relance.formats.problems.TERMS`` in English).
 TERMS = {

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from relance.errors import FormatError
 from relance.formats.bank import cfonb120
 
 SAMPLES = ["example.txt", "test_cfonb.txt"]
@@ -155,8 +156,11 @@ def test_missing_movement_shows_as_a_balance_error():
     assert errors[0].line == 3
 
 
-def test_statement_without_closing_record_is_reported():
-    statements, errors = cfonb120.parse("\n".join([OPENING, CREDIT]).encode("ascii"))
-
-    assert len(statements[0].lines) == 1
-    assert [e.field for e in errors] == ["07"]
+@pytest.mark.parametrize("records", [[OPENING, CREDIT], [OPENING, CREDIT, OPENING, CREDIT]],
+                         ids=["at the end", "before the next statement"])
+def test_a_statement_without_its_closing_record_is_refused_whole(records):
+    # A file cut short: importing its lines, then the complete file, would book the
+    # movements twice (the complement records that key them may be cut off too).
+    with pytest.raises(FormatError) as refused:
+        cfonb120.parse("\n".join(records).encode("ascii"))
+    assert (refused.value.code, refused.value.params["record"]) == ("statement_cut", "07")

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from relance.errors import FormatError
 from relance.formats.bank import mt940
 
 SAMPLES = ["abnamro.sta", "ing.sta", "sepa_snippet.sta", "mt940.sta"]
@@ -112,6 +113,16 @@ def test_hand_built_marks_year_change_and_swift_envelope():
     assert reversal_of_credit.remittance == "annulation credit"
     assert reversal_of_debit.amount == Decimal("5.50")
     assert statements[0].account == "FR7630004001230001234567890"
+
+
+@pytest.mark.parametrize(("cut", "record"), [
+    (HAND_BUILT[:HAND_BUILT.index(":86:annulation") + 8], ":62F:"),
+    (HAND_BUILT.replace(":60F:C231228EUR1000,00\n", ""), ":60F:")],
+    ids=["cut inside the text of a line", "without its opening balance"])
+def test_a_statement_cut_short_is_refused_whole(cut, record):
+    with pytest.raises(FormatError) as refused:
+        mt940.parse(cut.encode("ascii"))
+    assert (refused.value.code, refused.value.params["record"]) == ("statement_cut", record)
 
 
 def test_statement_line_that_cannot_be_read_is_reported():

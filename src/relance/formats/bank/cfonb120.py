@@ -58,7 +58,7 @@ from relance.formats.bank import (
     check_size,
     decode_text,
 )
-from relance.formats.bank.problems import Problem, as_row_error, row_error, unreadable
+from relance.formats.bank.problems import Problem, as_row_error, unreadable
 
 RECORD_LENGTH = 120
 _OVERPUNCH = {"{": (1, 0), "}": (-1, 0)}
@@ -105,9 +105,9 @@ def parse(data: bytes) -> tuple[list[BankStatement], list[RowError]]:
             current = _read(record, number, current, statements, errors)
         except ValueError as exc:
             errors.append(as_row_error(exc, number, f"record {record[:2]}"))
-    if current is not None:
-        errors.append(row_error(None, "no_closing_record", "07", account=current.account))
-        statements.append(_close(current, None, None))
+    if current is not None:  # a statement never closed: the file was cut short
+        raise unreadable("statement_cut", "CFONB 120", account=current.account,
+                         record="07")
     return assign_keys(statements), errors
 
 
@@ -133,9 +133,8 @@ def _read(record: str, number: int, current: _Open | None,
     code = record[:2]
     if code == "01":
         if current is not None:
-            errors.append(row_error(number, "no_closing_record", "07",
-                                    account=current.account))
-            statements.append(_close(current, None, None))
+            raise unreadable("statement_cut", "CFONB 120", account=current.account,
+                             record="07")
         return _opening(record)
     if code not in ("04", "05", "07"):
         raise Problem("unknown_record", record=code)

@@ -211,8 +211,9 @@ def _finish(statements: list[_Open], errors: list[RowError]) -> list[BankStateme
         statement = BankStatement(current.account, current.currency, opening[0], opening[1],
                                   closing[0], closing[1], lines)
         for tag, balance in (("60F", current.opening), ("62F", current.closing)):
-            if balance is None:
-                errors.append(row_error(current.line, "missing_balance", tag, tag=tag))
+            if balance is None:  # a statement cut short, or the start of one missing
+                raise unreadable("statement_cut", "MT940", account=current.account,
+                                 record=f":{tag}:")
         mismatch = balance_error(statement, current.line)
         errors.extend([mismatch] if mismatch else [])
         result.append(statement)
