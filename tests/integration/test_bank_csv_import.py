@@ -184,7 +184,8 @@ def test_the_cli_rejects_a_csv_no_mapping_fits(banks, tmp_path):
     err = io.StringIO()
     with pytest.raises(CommandError, match="some files were rejected"):
         call_command("import", "bank", str(other), stdout=io.StringIO(), stderr=err)
-    assert "Débit, Crédit, Libellé for 'Crédit Agricole export'" in err.getvalue()
+    assert ("; Débit, Crédit, Libellé for “Crédit Agricole export”. Correct a format or "
+            "define one with: relance bank-mapping add.") in err.getvalue()
 
 
 def test_the_cli_adds_lists_shows_and_removes_mappings(org, tmp_path):

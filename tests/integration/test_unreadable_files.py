@@ -111,7 +111,7 @@ def test_the_cli_says_why_a_file_was_refused_in_french(org, tmp_path):
     bad.write_bytes(b"numero;client\nF-1;C1\n")
     errors = io.StringIO()
 
-    with pytest.raises(CommandError, match="rejected"):
+    with pytest.raises(CommandError, match="des fichiers ont été refusés"):
         call_command("import", "invoices", str(bad), "--date", "2026-03-16",
                      "--language", "fr", stdout=io.StringIO(), stderr=errors)
 
@@ -119,3 +119,20 @@ def test_the_cli_says_why_a_file_was_refused_in_french(org, tmp_path):
         f"{bad} : refusé, rien n’a été importé : Colonne(s) manquante(s) : number, "
         "customer_ref, issue_date, due_date, amount. La ligne d’en-tête contient : numero, "
         "client.")
+
+
+def test_the_cli_says_in_french_why_a_bank_file_is_refused(org, tmp_path):
+    empty, notes = tmp_path / "vide.xml", tmp_path / "notes.txt"
+    empty.write_bytes(b"")
+    notes.write_text("Bonjour\n")
+    errors = io.StringIO()
+
+    with pytest.raises(CommandError, match="des fichiers ont été refusés"):
+        call_command("import", "bank", str(empty), str(notes), "--date", "2026-03-16",
+                     "--language", "fr", stdout=io.StringIO(), stderr=errors)
+
+    assert errors.getvalue().splitlines() == [
+        f"{empty} : refusé, rien n’a été importé : Le fichier est vide.",
+        f"{notes} : refusé, rien n’a été importé : Ce fichier n’est pas un relevé camt.053, "
+        "CFONB 120, OFX ou MT940, et un relevé CSV se lit avec un format CSV bancaire : "
+        "définissez-en un avec : relance bank-mapping add."]

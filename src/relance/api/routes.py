@@ -25,7 +25,7 @@ from relance.imports.bank_csv import CsvMappingNeeded
 from relance.ledger.models import BankLine, Membership
 from relance.reports.tables import report_document
 from relance.web import figures
-from relance.web.imports import mapping_message, shown
+from relance.web.imports import shown
 from relance.web.models import ImportRun
 from relance.web.orgs import today_of
 
@@ -49,9 +49,9 @@ def _problem(request: HttpRequest, status: int, code: str, message: str) -> Http
 @api.exception_handler(InputError)
 def bad_input(request: HttpRequest, exc: InputError) -> HttpResponse:
     if isinstance(exc, CsvMappingNeeded):
-        return _problem(request, 400, "csv_mapping_needed", mapping_message(exc))
+        return _problem(request, 400, "csv_mapping_needed", wording.refusal(exc))
     if isinstance(exc, FormatError):
-        return _problem(request, 400, exc.code or "unreadable_file", wording.problem(exc))
+        return _problem(request, 400, exc.code or "unreadable_file", wording.refusal(exc))
     return _problem(request, 400, "bad_input", str(exc))
 
 

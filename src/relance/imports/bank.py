@@ -20,7 +20,7 @@ from django.db import transaction
 
 from relance.core.money import MoneyError, to_minor
 from relance.formats.bank import TOO_LARGE, BankStatement, detect_and_parse
-from relance.formats.bank.problems import row_error
+from relance.formats.bank.problems import row_error, unreadable
 from relance.imports import bank_csv
 from relance.imports.report import ImportReport
 from relance.ledger.models import BankLine, Organization
@@ -36,6 +36,8 @@ def import_statement(org: Organization, data: bytes, name: str = "statement",
     ``mapping`` names the saved CSV mapping to read a CSV with; it is ignored for the
     formats that describe themselves (camt, CFONB, OFX, MT940).
     """
+    if not data.strip():  # not "no CSV format fits": there is nothing to read at all
+        raise unreadable("empty_file", name)
     csv_mapping = None
     if bank_csv.needs_mapping(data):
         csv_mapping = bank_csv.choose(org, data, name, mapping).csv_mapping()

@@ -26,7 +26,7 @@ from babel.numbers import format_decimal
 from django.utils.translation import get_language, gettext, ngettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_noop as _noop
 
-from relance.errors import RowError
+from relance.errors import FormatError, RowError
 from relance.formats.problems import PATTERNS, date_pattern
 from relance.imports.report import OUTCOMES, ImportReport
 from relance.messaging.formatting import format_day, format_money, locale_of
@@ -334,3 +334,27 @@ def _number(text: str, lang: str) -> str:
         return format_decimal(Decimal(text), locale=locale_of(lang), decimal_quantization=False)
     except InvalidOperation:
         return text
+
+
+def refusal(error: FormatError, where: str = "page") -> str:
+    """Why a whole file was refused, in the active language: its code's sentence, or, for
+    a CSV no saved bank format reads, which formats fit or what each lacks, and where to
+    define one (``where``: the settings ``page`` or the ``command``)."""
+    from relance.imports.bank_csv import CsvMappingNeeded  # it words its previews here
+
+    if not isinstance(error, CsvMappingNeeded):
+        return problem(error)
+    if error.fitting:
+        return gettext("Several bank CSV formats fit this file (%(names)s): choose one.") % {
+            "names": ", ".join(error.fitting)}
+    define = (gettext("define one with: relance bank-mapping add") if where == "command"
+              else gettext("define one in Settings → Bank CSV formats"))
+    if not error.missing:
+        return gettext("This file is not a camt.053, CFONB 120, OFX or MT940 statement, and a "
+                       "CSV statement is read through a bank CSV format: %(define)s.") % {
+            "define": define}
+    lacks = "; ".join(gettext("%(columns)s for “%(name)s”") % {
+        "name": name, "columns": ", ".join(columns)} for name, columns in error.missing.items())
+    return gettext("No bank CSV format fits this file, whose columns are %(header)s. Missing "
+                   "columns: %(lacks)s. Correct a format or %(define)s.") % {
+        "header": "; ".join(error.header) or "–", "lacks": lacks, "define": define}

@@ -47,22 +47,6 @@ class UploadForm(ImportForm):
         self.order_fields(["kind", "mapping", "file"])
 
 
-def mapping_message(exc: CsvMappingNeeded) -> str:
-    """Why no saved format reads the CSV, in the reader's language."""
-    if exc.fitting:
-        return _("Several bank CSV formats fit this file (%(names)s): choose one.") % {
-            "names": ", ".join(exc.fitting)}
-    if not exc.missing:
-        return _("This file is not a camt.053, CFONB 120, OFX or MT940 statement, and a CSV "
-                 "statement is read through a bank CSV format: define one in Settings → "
-                 "Bank CSV formats.")
-    lacks = "; ".join(_("%(columns)s for “%(name)s”") % {
-        "name": name, "columns": ", ".join(columns)} for name, columns in exc.missing.items())
-    return _("No bank CSV format fits this file, whose columns are %(header)s. Missing "
-             "columns: %(lacks)s. Correct a format or define one in Settings → Bank CSV "
-             "formats.") % {"header": "; ".join(exc.header) or "–", "lacks": lacks}
-
-
 def shown(problems: list[dict]) -> list[dict]:
     """Stored problems as the page lists them: line, column or field, sentence."""
     return [{"line": e.get("line"), "column": wording.column(e), "problem": wording.problem(e)}
@@ -83,7 +67,7 @@ def imports(request: HttpRequest, org) -> HttpResponse:
                     user=request.user, mapping=form.cleaned_data.get("mapping") or None)
             except CsvMappingNeeded as exc:
                 form.add_error("mapping" if "mapping" in form.fields else "file",
-                               mapping_message(exc))
+                               wording.refusal(exc))
             except FormatError as exc:
                 form.add_error("file", _("This file cannot be read: %(reason)s")
                                % {"reason": wording.problem(exc)})

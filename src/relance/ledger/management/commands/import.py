@@ -72,7 +72,7 @@ class Command(BaseCommand):
                 with translation.override(o["language"]):
                     self.stderr.write(gettext("%(file)s: rejected, nothing imported: "
                                               "%(reason)s") % {
-                        "file": path, "reason": wording.problem(exc)})
+                        "file": path, "reason": wording.refusal(exc, "command")})
                 failed = True
                 continue
             with translation.override(o["language"]):
@@ -81,7 +81,8 @@ class Command(BaseCommand):
                 for line, kind, ref, outcome in report.rows:
                     self.stdout.write(f"  line {line}: {kind} {ref} {outcome}")
         if failed:
-            raise CommandError("some files were rejected")
+            with translation.override(o["language"]):
+                raise CommandError(gettext("some files were rejected"))
 
     def check_mapping(self, org, o) -> None:
         if o["kind"] != "bank":
