@@ -171,3 +171,45 @@ def _cli(*args: str) -> str:
     out = io.StringIO()
     call_command(*args, stdout=out, stderr=io.StringIO())
     return out.getvalue()
+
+
+def test_a_statement_of_another_account_is_imported_with_a_warning(book):
+    book.iban = "FR7610107001011234567890129"
+    book.save()
+    report = import_statement(book, camt053("1000.00", "2200.00"), "releve.xml")
+
+    assert report.count("created") == 1
+    assert [(e.code, e.params["account"]) for e in report.warnings] == [
+        ("not_own_account", IBAN)]
+    assert worded(report.warnings, "fr") == [
+        f"fichier : Le relevé est celui du compte {IBAN}, pas de l’IBAN de l’organisation "
+        "FR7610107001011234567890129 : vérifiez qu’il a été importé dans la bonne "
+        "organisation."]
+
+
+def test_a_statement_of_another_organization_s_account_is_refused_whole(book):
+    from relance.errors import FormatError
+    from relance.ledger.models import Organization
+
+    Organization.objects.create(slug="voisine", name="Voisine SAS", iban=IBAN)
+    book.iban = ""
+    book.save()
+    with pytest.raises(FormatError) as refused:
+        import_statement(book, camt053("1000.00", "2200.00"), "releve.xml")
+    assert refused.value.code == "other_organization_account"
+    assert "Voisine" not in str(refused.value)  # its name is not this user's to know
+    assert not BankLine.objects.exists()
+
+
+@pytest.mark.parametrize(("account", "iban", "same"), [
+    ("FR76 3000 6000 0112 3456 7890 189", "FR7630006000011234567890189", True),
+    ("FR7630006000011234567890189", "FR7610107001011234567890129", False),
+    ("30006 00001 12345678901", "FR7630006000011234567890189", True),  # CFONB: the RIB
+    ("30006 00001 99999999999", "FR7630006000011234567890189", False),
+    ("123456789", "FR7630006000011234567890189", None),  # an MT940 account number
+    ("FR7630006000011234567890189", "", None),
+])
+def test_a_statement_account_is_compared_with_an_iban(account, iban, same):
+    from relance.formats.bank import same_account
+
+    assert same_account(account, iban) is same

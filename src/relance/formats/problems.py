@@ -58,6 +58,8 @@ BANK: dict[str, str] = {
     # A statement as a whole.
     "balance_mismatch": "account {account}: opening balance {opening} + movements "
                         "{movements} = {expected}, but the closing balance is {closing}",
+    "not_own_account": "the statement's account {account} is not the organization's IBAN "
+                       "{iban}",
     # camt.05x
     "bad_direction": "CdtDbtInd must be CRDT or DBIT, not {text!r}",
     "not_booked": "entry with status {status} is not booked; left out",
@@ -127,6 +129,8 @@ FILE: dict[str, str] = {
     # Bank statements.
     "not_a_bank_statement": "not a recognised bank statement (camt.05x XML, CFONB 120, OFX, "
                             "MT940; a CSV needs a saved column mapping)",
+    "other_organization_account": "account {account} is the IBAN of another organization "
+                                  "of this install",
     "not_camt": "not an ISO 20022 camt.052/053/054 document",
     "no_first_record": "the file does not start with a 01 or 04 record",
     "statement_cut": "account {account}: the statement has no {record} balance; the file "
@@ -157,7 +161,7 @@ FILE: dict[str, str] = {
 ENGLISH: dict[str, str] = {**SHARED, **BANK, **FEC, **CSV_LEDGER, **EINVOICE, **FILE}
 
 #: Problems reported while the lines are imported all the same.
-WARNINGS = frozenset({"balance_mismatch", "batch_mismatch"})
+WARNINGS = frozenset({"balance_mismatch", "batch_mismatch", "not_own_account"})
 
 #: The EN 16931-1 business terms an e-invoice problem may name, in English.
 TERMS: dict[str, str] = {

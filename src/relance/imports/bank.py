@@ -9,7 +9,9 @@ Each line is stored once (its key is stable across re-imports, see
 others wait in the review queue. Debits are kept for the record.
 
 A problem the reader reports as a warning (the balances of a camt, CFONB or MT940
-statement that do not add up) goes to the report's ``warnings``: its lines are imported.
+statement that do not add up) goes to the report's ``warnings``: its lines are imported;
+so does a statement of an account that is not the organization's IBAN. A statement of
+another organization's account is refused whole.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from datetime import date
 from django.db import transaction
 
 from relance.core.money import MoneyError, to_minor
-from relance.formats.bank import TOO_LARGE, BankStatement, detect_and_parse
+from relance.formats.bank import TOO_LARGE, BankStatement, detect_and_parse, same_account
 from relance.formats.bank.problems import row_error, unreadable
 from relance.imports import bank_csv
 from relance.imports.report import ImportReport
@@ -42,6 +44,7 @@ def import_statement(org: Organization, data: bytes, name: str = "statement",
     if bank_csv.needs_mapping(data):
         csv_mapping = bank_csv.choose(org, data, name, mapping).csv_mapping()
     statements, errors = detect_and_parse(data, name, csv_mapping)
+    errors += _accounts_checked(org, statements, name)
     report = ImportReport(name, rejected=[e for e in errors if not e.is_warning],
                           warnings=[e for e in errors if e.is_warning])
     new_credits = []
@@ -62,6 +65,28 @@ def import_statement(org: Organization, data: bytes, name: str = "statement",
                 new_credits.append(row)
     report.reconciliation = reconcile(org, new_credits)
     return report
+
+
+def _accounts_checked(org: Organization, statements: list[BankStatement], name: str):
+    """Warnings for statements of an account that is not the organization's IBAN; a
+    statement of another organization's account is refused whole: an outsourced firm's
+    collector who picks the wrong company would pay its invoices with another's money.
+    (The other organization is not named: its user may not be a member of it.)"""
+    warnings = []
+    others = None
+    for statement in statements:
+        mine = same_account(statement.account, org.iban)
+        if mine:
+            continue
+        if others is None:
+            others = list(Organization.objects.exclude(pk=org.pk).exclude(iban="")
+                          .values_list("iban", flat=True))
+        if any(same_account(statement.account, iban) for iban in others):
+            raise unreadable("other_organization_account", name, account=statement.account)
+        if mine is False:
+            warnings.append(row_error(None, "not_own_account", "account",
+                                      account=statement.account, iban=org.iban))
+    return warnings
 
 
 def _store(org: Organization, statement: BankStatement, line, name: str):

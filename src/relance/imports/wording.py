@@ -50,6 +50,9 @@ SENTENCES = {
         "opening balance of %(opening)s plus the movements of %(movements)s make "
         "%(expected)s, while the statement closes at %(closing)s. Check that no line is "
         "missing."),
+    "not_own_account": _noop("The statement is of account %(account)s, not of the "
+                             "organization's IBAN %(iban)s: check that it was imported into "
+                             "the right organization."),
     "bad_direction": _noop("The credit/debit indicator is “%(text)s”, not CRDT or DBIT."),
     "not_booked": _noop("Entry with status %(status)s, not booked: left out."),
     "batch_mismatch": _noop("The transactions of this batch add up to %(total)s, not the "
@@ -117,6 +120,9 @@ SENTENCES = {
     "not_a_bank_statement": _noop("This is not a bank statement Relance reads: "
                                   "camt.05x XML, CFONB 120, OFX or MT940; a CSV needs "
                                   "a saved column format."),
+    "other_organization_account": _noop("Account %(account)s is the IBAN of another "
+                                        "organization of this install: import the "
+                                        "statement there."),
     "not_camt": _noop("This XML is not an ISO 20022 camt.052, camt.053 or camt.054 "
                       "statement."),
     "no_first_record": _noop("The CFONB 120 file does not start with a 01 or 04 "
@@ -158,7 +164,7 @@ MONEY = frozenset({"opening", "movements", "expected", "closing", "total", "amou
 #: The values that are days (ISO dates), shown as a person writes them.
 DAYS = frozenset({"due_date", "issue_date"})
 #: Problems of a statement as a whole: the sentence says which balance, no field to add.
-WHOLE_STATEMENT = frozenset({"balance_mismatch"})
+WHOLE_STATEMENT = frozenset({"balance_mismatch", "not_own_account"})
 #: The names of the EN 16931 business terms an e-invoice problem gives in ``term``
 #: (``relance.formats.problems.TERMS`` in English).
 TERMS = {

@@ -128,5 +128,6 @@ def test_every_code_has_an_english_sentence(code):
     values = {"text": "x", "format": "%d/%m/%Y", "account": "A", "currency": "EUR",
               "opening": "1", "movements": "2", "expected": "3", "closing": "4", "total": "5",
               "amount": "6", "value": "7", "status": "PDNG", "tag": "60F", "length": "120",
-              "record": "09", "found": "B", "debit_column": "Débit", "credit_column": "Crédit"}
+              "record": "09", "found": "B", "debit_column": "Débit", "credit_column": "Crédit",
+              "iban": "FR76"}
     assert row_error(1, code, **values).message

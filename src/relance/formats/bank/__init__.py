@@ -33,12 +33,15 @@ that they can be worded in the user's language.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
+
+from stdnum import iban as stdnum_iban
 
 from relance.errors import FormatError
 from relance.formats import RowError
@@ -206,4 +209,22 @@ def _reader(kind: str | None, csv_mapping: CsvMapping | None) -> Parser | None:
         return readers[kind]
     if csv_mapping is not None:
         return csvbank.make_parser(csv_mapping)
+    return None
+
+
+def same_account(account: str, iban: str) -> bool | None:
+    """Whether a statement's ``account`` is the account ``iban``; ``None`` when they
+    cannot be compared (no IBAN given, an account number of another shape).
+
+    camt, OFX and most MT940 name the account by its IBAN; CFONB 120 by its French
+    bank, branch and account numbers (RIB without its key), which are characters 5 to
+    25 of a French IBAN (ISO 13616, the French BBAN: 5 + 5 + 11 + a 2-digit key).
+    """
+    account, iban = (re.sub(r"[\s-]", "", v).upper() for v in (account, iban))
+    if not account or not iban:
+        return None
+    if stdnum_iban.is_valid(account):
+        return account == iban
+    if iban.startswith("FR") and re.fullmatch(r"\d{10}[0-9A-Z]{11}", account):
+        return iban[4:25] == account
     return None
