@@ -93,3 +93,21 @@ def test_the_aged_balance_round_trips_through_xlsx_and_csv(hand):
                                "Non lettré", "Solde net"]
     assert csv_rows[2] == ["B", "Boréal Ltd", "0,00", "0,00", "1200,00", "400,00", "0,00",
                            "-150,00", "1450,00"]
+
+
+@pytest.mark.parametrize(("decimals", "amounts", "csv_amounts", "xlsx_format"), [
+    (3, (D("1.005"), D("2.010")), ["1,005", "2,010"], "#,##0.000"),  # TND
+    (0, (D("1000"), D("-3")), ["1000", "-3"], "#,##0"),  # JPY
+])
+def test_amounts_keep_their_currency_s_decimals(decimals, amounts, csv_amounts, xlsx_format):
+    table = Table("tnd", (Column("amount", "Montant", "Amount", MONEY),
+                          Column("ratio", "Taux", "Ratio", NUMBER)),
+                  tuple((amount, D("1.005")) for amount in amounts), decimals)
+
+    rows = list(csv.reader(io.StringIO(to_csv(table, "fr").decode("utf-8-sig")), delimiter=";"))
+    assert [row[0] for row in rows[1:]] == csv_amounts
+    assert [row[1] for row in rows[1:]] == ["1,01", "1,01"]  # a ratio keeps two decimals
+    assert [row["amount"] for row in as_json(table)] == [a.replace(",", ".")
+                                                         for a in csv_amounts]
+    sheet = openpyxl.load_workbook(io.BytesIO(to_xlsx(table))).active
+    assert sheet["A2"].number_format == xlsx_format and sheet["B2"].number_format == "#,##0.00"

@@ -1,8 +1,9 @@
 """Every report table as CSV or XLSX, with French or English column names.
 
 A :class:`Table` says what each column holds; the writers keep the types: amounts
-and ratios are numbers with two decimals (rounded half-up, the French usage, only
-here at the edge), dates are dates, counts are integers.
+have their currency's decimals (``decimals``: 2 for EUR, 0 for JPY, 3 for TND) and
+ratios two, rounded half-up (the French usage) only here at the edge; dates are
+dates, counts are integers.
 
 - **CSV** in French follows what a French spreadsheet expects: ``;`` between fields
   and a decimal comma (``1234,50``); in English ``,`` and a decimal point. Dates are
@@ -43,11 +44,13 @@ class Column:
 
 @dataclass(frozen=True, slots=True)
 class Table:
-    """Rows of values in the order of ``columns``; ``name`` is the file and sheet name."""
+    """Rows of values in the order of ``columns``; ``name`` is the file and sheet name;
+    ``decimals`` those of the amounts' currency (ISO 4217 minor units)."""
 
     name: str
     columns: tuple[Column, ...]
     rows: tuple[tuple, ...]
+    decimals: int = 2
 
     def header(self, language: str) -> list[str]:
         return [c.label(language) for c in self.columns]
@@ -57,11 +60,17 @@ def two_places(value: Decimal) -> Decimal:
     return value.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
 
 
-def _csv_cell(value, kind: str, language: str) -> str:
+def _places(value, kind: str, decimals: int) -> Decimal:
+    """An amount with its currency's decimals, a ratio with two."""
+    places = Decimal(1).scaleb(-decimals) if kind == MONEY else TWO_PLACES
+    return Decimal(value).quantize(places, rounding=ROUND_HALF_UP)
+
+
+def _csv_cell(value, kind: str, language: str, decimals: int) -> str:
     if value is None:
         return ""
     if kind in (MONEY, NUMBER):
-        text = str(two_places(Decimal(value)))
+        text = str(_places(value, kind, decimals))
         return text.replace(".", ",") if language == "fr" else text
     if kind == DAY:
         return value.isoformat()
@@ -73,17 +82,18 @@ def to_csv(table: Table, language: str = "fr") -> bytes:
     writer = csv.writer(out, delimiter=";" if language == "fr" else ",", lineterminator="\r\n")
     writer.writerow(table.header(language))
     for row in table.rows:
-        writer.writerow([_csv_cell(v, c.kind, language)
+        writer.writerow([_csv_cell(v, c.kind, language, table.decimals)
                          for v, c in zip(row, table.columns, strict=True)])
     return out.getvalue().encode("utf-8-sig")
 
 
-def _xlsx_cell(cell, value, kind: str, language: str) -> None:
+def _xlsx_cell(cell, value, kind: str, language: str, decimals: int) -> None:
     if value is None:
         return
     if kind in (MONEY, NUMBER):
-        cell.value = two_places(Decimal(value))
-        cell.number_format = "#,##0.00"
+        cell.value = _places(value, kind, decimals)
+        places = decimals if kind == MONEY else 2
+        cell.number_format = "#,##0" + ("." + "0" * places if places else "")
     elif kind == DAY:
         cell.value = value if isinstance(value, date) else date.fromisoformat(value)
         cell.number_format = "dd/mm/yyyy" if language == "fr" else "yyyy-mm-dd"
@@ -100,7 +110,8 @@ def to_xlsx(table: Table, language: str = "fr") -> bytes:
         cell.font = Font(bold=True)
     for r, row in enumerate(table.rows, start=2):
         for c, (value, column) in enumerate(zip(row, table.columns, strict=True), start=1):
-            _xlsx_cell(sheet.cell(row=r, column=c), value, column.kind, language)
+            _xlsx_cell(sheet.cell(row=r, column=c), value, column.kind, language,
+                       table.decimals)
     sheet.freeze_panes = "A2"
     _widths(sheet, table, language)
     out = io.BytesIO()
@@ -127,17 +138,17 @@ def export(table: Table, fmt: str, language: str = "fr") -> bytes:
 
 
 def as_json(table: Table) -> list[dict]:
-    """Rows as JSON-ready dicts keyed by column ``key``: amounts as strings with two
-    decimals (a JSON number would be read as a float), dates in ISO 8601."""
-    return [{c.key: _json_value(v, c.kind) for v, c in zip(row, table.columns, strict=True)}
-            for row in table.rows]
+    """Rows as JSON-ready dicts keyed by column ``key``: amounts as strings with their
+    currency's decimals (a JSON number would be read as a float), dates in ISO 8601."""
+    return [{c.key: _json_value(v, c.kind, table.decimals)
+             for v, c in zip(row, table.columns, strict=True)} for row in table.rows]
 
 
-def _json_value(value, kind: str):
+def _json_value(value, kind: str, decimals: int):
     if value is None:
         return None
     if kind in (MONEY, NUMBER):
-        return str(two_places(Decimal(value)))
+        return str(_places(value, kind, decimals))
     if kind == DAY:
         return value.isoformat()
     return value

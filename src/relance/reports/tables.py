@@ -9,7 +9,7 @@ from datetime import timedelta
 from babel.numbers import format_decimal
 
 from relance.core.forecast import CashForecast
-from relance.core.money import round_half_up
+from relance.core.money import minor_units, round_half_up
 from relance.core.reporting import BEFORE_ANY_STEP, AgedBalance
 from relance.messaging.formatting import format_day, format_money, locale_of
 from relance.reports.exports import DAY, INTEGER, MONEY, NUMBER, Column, Table, as_json
@@ -35,7 +35,8 @@ def aged_table(aged: AgedBalance, names: dict[str, str]) -> Table:
             for r in aged.rows]
     total = aged.total
     rows.append(("", TOTAL, *total.columns().values(), total.net))
-    return Table(f"aged-{aged.currency}-{aged.as_of}", columns, tuple(rows))
+    return Table(f"aged-{aged.currency}-{aged.as_of}", columns, tuple(rows),
+                 minor_units(aged.currency))
 
 
 def forecast_table(forecast: CashForecast) -> Table:
@@ -49,7 +50,8 @@ def forecast_table(forecast: CashForecast) -> Table:
     later = forecast.later
     rows.append((f">{len(forecast.weeks)}", later.start, None, later.low, later.expected,
                  later.high))
-    return Table(f"forecast-{forecast.currency}-{forecast.as_of}", columns, tuple(rows))
+    return Table(f"forecast-{forecast.currency}-{forecast.as_of}", columns, tuple(rows),
+                 minor_units(forecast.currency))
 
 
 KPI_LABELS = {
@@ -88,7 +90,8 @@ def kpi_table(d: Dashboard, language: str) -> Table:
                Column("label", "Libellé", "Label"), Column("value", "Valeur", "Value", NUMBER))
     index = 0 if language == "fr" else 1
     rows = tuple((key, KPI_LABELS[key][index], value) for key, value in kpi_values(d).items())
-    return Table(f"kpi-{d.organization.slug}-{d.as_of}", columns, rows)
+    return Table(f"kpi-{d.organization.slug}-{d.as_of}", columns, rows,
+                 minor_units(d.currency))
 
 
 MONEY_KPIS = {"receivables", "overdue", "sales"}
@@ -117,7 +120,8 @@ def recovered_table(d: Dashboard) -> Table:
     columns = (Column("step", "Étape", "Step"), Column("recovered", "Encaissé", "Recovered",
                                                        MONEY))
     rows = tuple((step or "-", amount) for step, amount in d.collection.recovered.items())
-    return Table(f"recovered-{d.organization.slug}-{d.as_of}", columns, rows)
+    return Table(f"recovered-{d.organization.slug}-{d.as_of}", columns, rows,
+                 minor_units(d.currency))
 
 
 def collectors_table(d: Dashboard) -> Table:
