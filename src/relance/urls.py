@@ -13,6 +13,8 @@ from relance.web.apps import STATIC_DIR
 # The API's documentation page uses the Swagger UI files django-ninja ships: no CDN.
 NINJA_STATIC = Path(ninja.__file__).resolve().parent / "static" / "ninja"
 
+handler400 = "relance.web.errors.bad_request"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

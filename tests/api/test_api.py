@@ -64,8 +64,10 @@ def test_a_report_refuses_a_bad_question_clearly(w):
     vera = client("vera")
     bad = vera.get(f"{API}/orgs/acme/reports/aged", {"currency": "euro"})
     assert bad.status_code == 400
-    assert bad.json() == {"code": "bad_input",
-                          "message": "currency: an ISO 4217 code such as EUR, not 'EURO'"}
+    assert bad.json() == {"code": "bad_input", "message": "devise : euro n’est pas un code "
+                                                          "de devise ISO 4217 (EUR, USD, CHF…)"}
+    far = vera.get(f"{API}/orgs/acme/reports/forecast", {"date": "9999-12-31"})
+    assert far.status_code == 400 and "1900" in far.json()["message"]
     assert vera.get(f"{API}/orgs/acme/reports/aged", {"date": "16/03/2026"}).status_code == 422
     assert vera.get(f"{API}/orgs/acme/reports/ageing").status_code == 422
 

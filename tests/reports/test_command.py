@@ -74,3 +74,21 @@ def test_xlsx_needs_a_file(hand):
 def test_an_unknown_organization(hand):
     with pytest.raises(CommandError, match="no organization 'nope'"):
         report("aged", "--org", "nope")
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("--currency", "XYZ"), "XYZ is not an ISO 4217 currency code"),
+    (("--date", "0001-01-01"), "--date: 0001-01-01 is outside the years 1900 to 2999"),
+    (("--format", "csv", "--out", "/nonexistent/folder/aged.csv"),
+     "--out: cannot write /nonexistent/folder/aged.csv: No such file or directory"),
+])
+def test_a_bad_question_is_an_error_not_a_report(hand, args, message):
+    with pytest.raises(CommandError, match=message):
+        report("aged", "--org", "atelier", "--date", "2025-06-30", "--language", "en", *args)
+
+
+def test_the_out_file_s_extension_says_the_format(hand, tmp_path):
+    report("aged", "--org", "atelier", "--date", "2025-06-30", "--out", str(tmp_path / "a.xlsx"))
+    assert (tmp_path / "a.xlsx").read_bytes()[:2] == b"PK"
+    report("aged", "--org", "atelier", "--date", "2025-06-30", "--out", str(tmp_path / "a.json"))
+    assert json.loads((tmp_path / "a.json").read_text())["rows"][-1]["net"] == "3550.00"

@@ -82,3 +82,14 @@ def test_an_unknown_table_or_format_is_404(member):
                       ).status_code == 404
     assert member.get(reverse("reports:download", args=["atelier", "aged", "ods"])
                       ).status_code == 404
+
+
+@pytest.mark.parametrize(("query", "reason"), [
+    ("?currency=XYZ", "devise : XYZ n’est pas un code de devise ISO 4217"),
+    ("?date=9999-12-31", "date : 9999-12-31 est hors des années 1900 à 2999"),
+    ("?date=2026-02-31", "date : une date comme 2026-03-31 est attendue"),
+])
+def test_a_bad_question_gets_a_400_page_saying_what_is_wrong(member, query, reason):
+    response = member.get(reverse("reports:forecast", args=["atelier"]) + query)
+    assert response.status_code == 400
+    assert "Requête incorrecte" in response.text and reason in response.text

@@ -8,7 +8,6 @@ the pages. A bad input answers 400 with ``{"code", "message"}``.
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 from typing import Any, Literal
 
@@ -23,6 +22,7 @@ from relance.errors import FormatError, InputError, NotFound
 from relance.imports import runs, wording
 from relance.imports.bank_csv import CsvMappingNeeded
 from relance.ledger.models import BankLine, Membership
+from relance.reports.asked import report_currency, report_day
 from relance.reports.tables import report_document
 from relance.web import figures
 from relance.web.imports import shown
@@ -34,7 +34,6 @@ api = NinjaAPI(title="Relance", version="1", urls_namespace="api", auth=AUTH,
 
 Kind = Literal["fec", "contacts", "invoices", "einvoice", "bank"]
 Report = Literal["aged", "dso", "forecast"]
-CURRENCY = re.compile(r"[A-Z]{3}")
 
 
 class ProblemOut(Schema):
@@ -97,10 +96,8 @@ def report(request: HttpRequest, slug: str, report: Report, date: date | None = 
     --format json`` gives it; amounts in the organization's currency unless
     ``currency`` names another."""
     org = member(request, slug)
-    currency = (currency or org.currency).upper()
-    if not CURRENCY.fullmatch(currency):
-        raise InputError(f"currency: an ISO 4217 code such as EUR, not {currency!r}")
-    return report_document(report, org, date or today_of(org), currency)
+    as_of = report_day(date or today_of(org))
+    return report_document(report, org, as_of, report_currency(currency or org.currency))
 
 
 # ------------------------------------------------------------------------ imports

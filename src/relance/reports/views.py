@@ -18,10 +18,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from relance.core.reporting import Period
+from relance.errors import InputError
 from relance.ledger.models import Membership, Organization
 from relance.reports import charts, services, tables
+from relance.reports.asked import report_currency, report_day
 from relance.reports.exports import CONTENT_TYPES, Table, export
 from relance.reports.pdf import monthly_report, report_month
 from relance.web.orgs import org_view, today_of
@@ -38,9 +41,12 @@ def _day(request: HttpRequest, name: str, default: date) -> date:
     if not value:
         return default
     try:
-        return date.fromisoformat(value)
+        return report_day(date.fromisoformat(value), name)
     except ValueError:
-        raise BadRequest(f"{name}: expected a date like 2026-03-31") from None
+        raise BadRequest(_("%(name)s: expected a date like 2026-03-31") % {"name": name}) \
+            from None
+    except InputError as exc:
+        raise BadRequest(str(exc)) from None
 
 
 def _params(request: HttpRequest, org: Organization, days: int | None = None,
@@ -50,8 +56,11 @@ def _params(request: HttpRequest, org: Organization, days: int | None = None,
     default = as_of.replace(day=1) if days is None else as_of - timedelta(days=days - 1)
     start = _day(request, "from", default)
     if start > as_of:
-        raise BadRequest("from: the period starts after its last day")
-    currency = (request.GET.get("currency") or org.currency).upper()[:3]
+        raise BadRequest(_("from: the period starts after its last day"))
+    try:
+        currency = report_currency(request.GET.get("currency") or org.currency)
+    except InputError as exc:
+        raise BadRequest(str(exc)) from None
     return as_of, Period(start, as_of), currency
 
 

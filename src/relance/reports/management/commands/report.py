@@ -1,7 +1,8 @@
 """``relance report aged|dso|forecast --org X --date D [--format csv|xlsx|json]``.
 
-Without ``--format`` the report is printed as an aligned table. ``--out FILE`` writes
-it to a file (needed for XLSX). Amounts and ratios have two decimals; JSON gives
+Without ``--format`` the report is printed as an aligned table, or written in the
+format ``--out FILE`` names by its extension (``.csv``, ``.xlsx``, ``.json``); XLSX
+needs ``--out``. Amounts and ratios have two decimals; JSON gives
 them as strings so that no reader turns them into floats.
 """
 
@@ -11,8 +12,11 @@ import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
+from relance.errors import InputError
 from relance.ledger.management.commands._common import ensure_database, organization, parse_day
+from relance.reports.asked import report_currency, report_day
 from relance.reports.exports import Table, export
 from relance.reports.tables import REPORTS, report_document, report_table
 from relance.reports.text import as_text
@@ -35,11 +39,21 @@ class Command(BaseCommand):
     def handle(self, *args, **o):
         ensure_database()
         org = organization(o["org"])
-        as_of = parse_day(o["date"], org)
-        currency = (o["currency"] or org.currency).upper()
+        try:
+            with translation.override(o["language"]):
+                as_of = report_day(parse_day(o["date"], org), "--date")
+                currency = report_currency(o["currency"] or org.currency)
+        except InputError as exc:
+            raise CommandError(str(exc)) from None
+        if o["out"] and not o["format"]:  # aged.xlsx: the name says the format
+            o["format"] = {".csv": "csv", ".xlsx": "xlsx", ".json": "json"}.get(
+                Path(o["out"]).suffix.lower())
         data = self._render(o, org, as_of, currency)
         if o["out"]:
-            Path(o["out"]).write_bytes(data)
+            try:
+                Path(o["out"]).write_bytes(data)
+            except OSError as exc:
+                raise CommandError(f"--out: cannot write {o['out']}: {exc.strerror}") from None
             self.stdout.write(f"{o['report']} report written to {o['out']}")
         elif o["format"] == "xlsx":
             raise CommandError("--format xlsx needs --out FILE")
