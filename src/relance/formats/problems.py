@@ -67,6 +67,7 @@ BANK: dict[str, str] = {
                       "amount {amount}; kept as one line",
     # CFONB 120
     "record_too_long": "record longer than {length} characters",
+    "record_cut": "record {record} cut short after {length} characters: no account number",
     "unknown_record": "unknown record code {record!r}",
     "record_outside_statement": "record {record} outside a statement (no 01 record before it)",
     "other_account": "account {found} differs from the statement's account {account}",

@@ -58,6 +58,8 @@ SENTENCES = {
     "batch_mismatch": _noop("The transactions of this batch add up to %(total)s, not the "
                             "entry's %(amount)s: imported as one line."),
     "record_too_long": _noop("The record is longer than %(length)s characters."),
+    "record_cut": _noop("Record %(record)s is cut short after %(length)s characters, before "
+                        "its account number: the file may be damaged."),
     "unknown_record": _noop("Unknown record code “%(record)s”."),
     "record_outside_statement": _noop("Record %(record)s outside a statement: no 01 record "
                                       "before it."),

@@ -147,6 +147,15 @@ def test_records_without_line_breaks_read_the_same():
                                                              Decimal("-200.00")]
 
 
+def test_a_record_cut_before_its_account_number_says_so():
+    text = "\n".join([OPENING, CREDIT, PAYER[:15], DEBIT, CLOSING]).encode("ascii")
+
+    _, errors = cfonb120.parse(text)
+
+    assert [(e.line, e.code, e.params) for e in errors] == [
+        (3, "record_cut", {"record": "05", "length": "15"})]
+
+
 def test_missing_movement_shows_as_a_balance_error():
     text = "\n".join([OPENING, CREDIT, CLOSING]).encode("ascii")
 

@@ -173,6 +173,8 @@ def _account(record: str) -> str:
 def _same_account(record: str, current: _Open) -> None:
     # The account number is what identifies the account; sample files show bank codes
     # that differ between the 01 and the records that follow it.
+    if not record[21:32].strip():  # a line cut before its account number
+        raise Problem("record_cut", record=record[:2], length=len(record.rstrip()))
     if record[21:32] != current.account[-11:]:
         raise Problem("other_account", found=record[21:32], account=current.account)
 
