@@ -55,7 +55,7 @@ run_tests() {
   "$VENV/bin/pytest" "$@"
   if postgres_reachable; then
     echo "== integration tests on PostgreSQL ($(postgres_url)) ==" >&2
-    RELANCE_DATABASE_URL="$(postgres_url)" "$VENV/bin/pytest" tests/integration tests/reports "$@"
+    RELANCE_DATABASE_URL="$(postgres_url)" "$VENV/bin/pytest" tests/integration tests/reports tests/api "$@"
   elif [ "${RELANCE_REQUIRE_POSTGRES:-}" = 1 ]; then
     echo "PostgreSQL is required (RELANCE_REQUIRE_POSTGRES=1) but $(postgres_url) is not reachable" >&2
     exit 1
