@@ -43,9 +43,12 @@ def database_from_url(url: str) -> dict:
     """A Django DATABASES entry from ``sqlite:///file`` or ``postgresql://…`` URLs."""
     parts = urlsplit(url)
     if parts.scheme == "sqlite":
+        # IMMEDIATE: a transaction takes the write lock when it begins, so two requests
+        # writing at once wait their turn instead of failing with "database is locked"
+        # when the second tries to turn its read into a write.
         return {"ENGINE": "django.db.backends.sqlite3",
                 "NAME": unquote(parts.path[1:]) or ":memory:",
-                "OPTIONS": {"timeout": 30}}
+                "OPTIONS": {"timeout": 30, "transaction_mode": "IMMEDIATE"}}
     if parts.scheme in ("postgres", "postgresql"):
         return {"ENGINE": "django.db.backends.postgresql", "NAME": parts.path.lstrip("/"),
                 "USER": unquote(parts.username or ""), "PASSWORD": unquote(parts.password or ""),

@@ -8,9 +8,10 @@ from decimal import Decimal
 import pytest
 
 from relance.dunning.services import run_day
+from relance.errors import InputError
 from relance.imports.bank import import_statement
 from relance.ledger.models import BankLine, Invoice
-from relance.ledger.reconcile import accept
+from relance.ledger.reconcile import accept, assign
 from relance.ledger.services import balance_of, unallocated_total
 
 SAMPLES = ["camt/test-camt053", "camt/test-camt053-txdtls", "camt/test-camt053-no-ntry",
@@ -79,6 +80,55 @@ def test_a_doubtful_payment_waits_for_review_then_is_accepted(book):
     assert balance_of(Invoice.objects.get(number="F-101")) == 0
     line.refresh_from_db()
     assert line.status == "matched"
+
+
+def test_an_accepted_payment_pays_the_invoices_in_the_order_quoted(book):
+    import_statement(book, camt(("1300.50", "2026-03-13", "M. DUPONT", "REGLEMENT")))
+    line = BankLine.objects.get()
+
+    credit = accept(line, ["F-101", "F-100"])
+
+    assert balance_of(Invoice.objects.get(number="F-101")) == 0  # 300,50 first, as quoted
+    assert balance_of(Invoice.objects.get(number="F-100")) == Decimal("200.00")
+    line.refresh_from_db()
+    assert (line.status, line.credit_id) == ("matched", credit.pk)  # the line knows its payment
+
+
+def test_a_line_is_accepted_once(book):
+    import_statement(book, camt(("300.50", "2026-03-13", "M. DUPONT", "REGLEMENT")))
+    first, second = BankLine.objects.get(), BankLine.objects.get()  # two collectors' pages
+    accept(first, ["F-101"])
+    with pytest.raises(InputError, match="already matched"):
+        accept(second, ["F-100"])
+    assert balance_of(Invoice.objects.get(number="F-100")) == Decimal("1200.00")
+
+
+@pytest.mark.parametrize(("numbers", "message"), [
+    (["F-999", "F-101"], "no invoice F-999 in this organization"),
+    (["F-101", "F-200"], "invoices of one customer"),
+])
+def test_an_acceptance_naming_wrong_invoices_is_refused(book, numbers, message):
+    import_statement(book, camt(("300.50", "2026-03-13", "M. DUPONT", "REGLEMENT")))
+    with pytest.raises(InputError, match=message):
+        accept(BankLine.objects.get(), numbers)
+
+
+def test_a_paid_invoice_cannot_take_another_payment(book):
+    import_statement(book, camt(("300.50", "2026-03-13", "ATELIER NORD", "FACTURE F-101"),
+                                ("300.50", "2026-03-14", "M. DUPONT", "REGLEMENT")))
+    doubtful = BankLine.objects.exclude(status="matched").get()
+    with pytest.raises(InputError, match="F-101 has nothing left to pay"):
+        accept(doubtful, ["F-101"])
+
+
+def test_money_going_out_is_never_a_customer_s_payment(book):
+    line = BankLine.objects.create(organization=book, key="debit-1", booking_date=date(2026, 3, 13),
+                                   amount_minor=-20000, currency="EUR", status="debit")
+    with pytest.raises(InputError, match="money going out"):
+        accept(line, ["F-101"])
+    with pytest.raises(InputError, match="money going out"):
+        assign(line, book.customers.get(ref="C1"))
+    assert balance_of(Invoice.objects.get(number="F-101")) == Decimal("300.50")
 
 
 def test_an_over_payment_leaves_credit_on_the_customer(book):

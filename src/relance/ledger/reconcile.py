@@ -77,33 +77,53 @@ def apply_result(line: BankLine, result: MatchResult) -> str:
 
 
 def accept(line: BankLine, invoice_numbers: Sequence[str]) -> Credit:
-    """A collector says which invoices ``line`` pays: quoted order, then oldest due first."""
-    if line.status == "matched":
-        raise InputError(f"bank line {line.pk} is already matched")
-    invoices = list(Invoice.objects.filter(organization=line.organization,
-                                           number__in=invoice_numbers))
-    if len(invoices) != len(set(invoice_numbers)) or not invoices:
-        raise InputError("invoices: unknown invoice number for this organization")
+    """A collector says which invoices ``line`` pays, allocated in the order quoted;
+    what is left after them stays the customer's unallocated credit."""
+    numbers = list(dict.fromkeys(invoice_numbers))
+    found = {i.number: i for i in Invoice.objects.filter(organization=line.organization,
+                                                          number__in=numbers)}
+    unknown = [n for n in numbers if n not in found]
+    if unknown or not numbers:
+        raise InputError(f"invoices: no invoice {', '.join(unknown)} in this organization")
+    invoices = [found[n] for n in numbers]
     if {i.customer_id for i in invoices} != {invoices[0].customer_id}:
         raise InputError("invoices: a payment settles invoices of one customer")
     if any(i.currency != line.currency for i in invoices):
         raise InputError("invoices: the payment and the invoices are in different currencies")
+    paid = list(with_balance(Invoice.objects.filter(pk__in=[i.pk for i in invoices]))
+                .filter(balance_minor__lte=0).values_list("number", flat=True))
+    if paid:
+        raise InputError(f"invoices: {', '.join(sorted(paid))} has nothing left to pay")
     with transaction.atomic():
+        line = _open_credit_line(line)
         credit = _record_payment(line, [(i.number, i.amount) for i in invoices], Decimal(0))
         line.status = "matched"
-        line.save(update_fields=["status"])
+        line.save(update_fields=["credit", "status"])
     return credit
 
 
 def assign(line: BankLine, customer: Customer) -> Credit:
     """Record ``line`` as the customer's payment, allocated by the ordinary rule."""
     with transaction.atomic():
+        line = _open_credit_line(line)
         credit = _credit(line, customer)
         allocate_credit(credit)
         line.credit, line.status = credit, "matched"
         line.save(update_fields=["credit", "status"])
     _after_payment(customer, line)
     return credit
+
+
+def _open_credit_line(line: BankLine) -> BankLine:
+    """``line`` read again and locked (PostgreSQL; SQLite writes one at a time) if it is
+    money in that no payment was recorded for yet: two collectors clicking at once, or a
+    retried request, record one payment, and a debit never becomes a customer's."""
+    fresh = BankLine.objects.select_for_update().get(pk=line.pk)
+    if fresh.status == "matched" or fresh.credit_id is not None:
+        raise InputError(f"bank line {line.pk} is already matched")
+    if fresh.status == "debit" or fresh.amount_minor <= 0:
+        raise InputError(f"bank line {line.pk} is money going out, not a payment to allocate")
+    return fresh
 
 
 def _record_payment(line: BankLine, allocations: Iterable[tuple[str, Decimal]],
