@@ -141,7 +141,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "loggers": {"relance": {"handlers": ["console"],
-                            "level": os.environ.get("RELANCE_LOG", "WARNING")}},
+                            "level": os.environ.get("RELANCE_LOG", "WARNING")},
+                # A server error's traceback, for the operator (Django would only mail
+                # it to ADMINS, which an install rarely sets).
+                "django.request": {"handlers": ["console"], "level": "ERROR",
+                                   "propagate": False}},
 }
 
 # --- web interface ---

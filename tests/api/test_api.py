@@ -35,7 +35,12 @@ def client(username: str | None, language: str = "fr") -> Client:
 
 
 def test_a_caller_is_a_relance_user_and_sees_its_organizations_only(w):
-    assert client(None).get(f"{API}/orgs").status_code == 401
+    anonymous = client(None).get(f"{API}/orgs")
+    assert anonymous.status_code == 401
+    assert anonymous["WWW-Authenticate"].startswith('Basic realm="Relance"')
+    assert anonymous.json()["code"] == "unauthorized"
+    post = Client(enforce_csrf_checks=True).post(f"{API}/orgs/acme/imports", {"kind": "fec"})
+    assert post.status_code == 401  # asked to log in, not refused for a CSRF token
     wrong = Client(headers={"Authorization": "Basic " + base64.b64encode(b"carl:nope").decode()})
     assert wrong.get(f"{API}/orgs").status_code == 401
 
@@ -68,8 +73,16 @@ def test_a_report_refuses_a_bad_question_clearly(w):
                                                           "de devise ISO 4217 (EUR, USD, CHF…)"}
     far = vera.get(f"{API}/orgs/acme/reports/forecast", {"date": "9999-12-31"})
     assert far.status_code == 400 and "1900" in far.json()["message"]
-    assert vera.get(f"{API}/orgs/acme/reports/aged", {"date": "16/03/2026"}).status_code == 422
-    assert vera.get(f"{API}/orgs/acme/reports/ageing").status_code == 422
+    for url, query in ((f"{API}/orgs/acme/reports/aged", {"date": "16/03/2026"}),
+                       (f"{API}/orgs/acme/reports/ageing", {}),
+                       (f"{API}/orgs/acme/imports", {"limit": "0"})):
+        answer = vera.get(url, query)
+        assert answer.status_code == 400 and answer.json()["code"] == "invalid", answer.json()
+    forbidden = client("vera").post(f"{API}/orgs/acme/bank-lines/1/allocate", {"invoices": ["F"]},
+                                    content_type="application/json")
+    assert forbidden.status_code == 403
+    assert forbidden.json() == {"code": "forbidden",
+                                "message": "il faut le rôle collector ; le vôtre est viewer"}
 
 
 def test_an_administrator_imports_a_file_and_gets_the_row_report(w):
@@ -96,6 +109,14 @@ def test_an_administrator_imports_a_file_and_gets_the_row_report(w):
         (run["id"] + 1, "api"), (run["id"], "api")]
     assert client("vera").get(f"{API}/orgs/acme/imports/{run['id']}").json() == run
     assert client("gina").get(f"{API}/orgs/acme/imports/{run['id']}").status_code == 404
+
+
+def test_the_counts_cover_the_whole_file_beyond_the_rows_kept(w, monkeypatch):
+    monkeypatch.setattr("relance.imports.runs.KEPT", 1)
+    two = INVOICES.replace("F-501;C2;31/02/2026", "F-501;C2;2026-03-10")
+    run = client("alice").post(f"{API}/orgs/acme/imports", {
+        "kind": "invoices", "file": io.BytesIO(two.encode()) | _named("factures.csv")}).json()
+    assert run["counts"] == {"created": 2}
 
 
 def test_an_unreadable_file_is_refused_whole_with_why_in_the_caller_s_language(w):
@@ -165,3 +186,13 @@ def _camt053(amount: str, payer: str, text: str) -> bytes:
 <RltdPties><Dbtr><Nm>{payer}</Nm></Dbtr></RltdPties>
 <RmtInf><Ustrd>{text}</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>
 </Stmt></BkToCstmrStmt></Document>""".encode()
+
+
+def test_a_file_over_the_upload_limit_is_refused_before_reading(w, monkeypatch):
+    monkeypatch.setattr("relance.api.routes.MAX_UPLOAD", 2**20)
+    big = io.BytesIO(b"number;customer_ref;issue_date;due_date;amount\n" + b"x" * 2**20)
+    answer = client("alice", "en").post(f"{API}/orgs/acme/imports", {
+        "kind": "invoices", "file": big | _named("big.csv")})
+    assert answer.status_code == 400
+    assert answer.json() == {"code": "too_large",
+                             "message": "The file is larger than the limit of 1 MB."}

@@ -136,3 +136,9 @@ def test_the_cli_says_in_french_why_a_bank_file_is_refused(org, tmp_path):
         f"{notes} : refusé, rien n’a été importé : Ce fichier n’est pas un relevé camt.053, "
         "CFONB 120, OFX ou MT940, et un relevé CSV se lit avec un format CSV bancaire : "
         "définissez-en un avec : relance bank-mapping add."]
+
+
+def test_a_csv_field_too_long_to_be_a_value_refuses_the_file():
+    wide = b"customer_ref;email\n" + b"y" * 131_073 + b";a@b.example\n"
+    error = _refusal(lambda d: read_rows(d, ("customer_ref",), "contacts.csv"), wide)
+    assert error.code == "unreadable_csv" and error.params["line"] == "2"

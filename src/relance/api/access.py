@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from django.contrib.auth import authenticate
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja.errors import HttpError
-from ninja.security import HttpBasicAuth, django_auth
+from ninja.security import HttpBasicAuth, SessionAuth
 
 from relance.ledger.models import Membership, Organization
 from relance.web.orgs import RANKS
@@ -26,8 +27,18 @@ class BasicAuth(HttpBasicAuth):
         return user
 
 
-#: Basic for programs, the session (with its CSRF check on writes) for the browser.
-AUTH = [BasicAuth(), django_auth]
+class Session(SessionAuth):
+    """The web pages' session, its CSRF token checked on writes; a caller without a
+    session is not refused for CSRF (403) but asked to log in (401)."""
+
+    def __call__(self, request: HttpRequest):
+        if not request.user.is_authenticated:
+            return None
+        return super().__call__(request)
+
+
+#: Basic for programs, the session for the browser.
+AUTH = [BasicAuth(), Session()]
 
 
 def member(request: HttpRequest, slug: str, role: str = "viewer") -> Organization:
@@ -35,7 +46,8 @@ def member(request: HttpRequest, slug: str, role: str = "viewer") -> Organizatio
     membership = (Membership.objects.select_related("organization")
                   .filter(user=request.auth, organization__slug=slug).first())
     if membership is None:
-        raise HttpError(404, "no such organization")
+        raise HttpError(404, _("no such organization"))
     if RANKS[membership.role] < RANKS[role]:
-        raise HttpError(403, f"this needs the {role} role; yours is {membership.role}")
+        raise HttpError(403, _("this needs the %(needed)s role; yours is %(role)s") % {
+            "needed": role, "role": membership.role})
     return membership.organization

@@ -13,18 +13,21 @@ from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import File, Form, NinjaAPI, Schema, Status
-from ninja.errors import HttpError
+from django.utils.translation import gettext as _
+from ninja import File, Form, NinjaAPI, Query, Schema, Status
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.files import UploadedFile
 
 from relance.api.access import AUTH, member
 from relance.errors import FormatError, InputError, NotFound
+from relance.formats.problems import unreadable
 from relance.imports import runs, wording
 from relance.imports.bank_csv import CsvMappingNeeded
 from relance.ledger.models import BankLine, Membership
 from relance.reports.asked import report_currency, report_day
 from relance.reports.tables import report_document
 from relance.web import figures
+from relance.web.forms import ImportForm
 from relance.web.imports import shown
 from relance.web.models import ImportRun
 from relance.web.orgs import today_of
@@ -32,6 +35,7 @@ from relance.web.orgs import today_of
 api = NinjaAPI(title="Relance", version="1", urls_namespace="api", auth=AUTH,
                description=__doc__.split("\n\n", 1)[1])
 
+MAX_UPLOAD = ImportForm.MAX_BYTES
 Kind = Literal["fec", "contacts", "invoices", "einvoice", "bank"]
 Report = Literal["aged", "dso", "forecast"]
 
@@ -57,6 +61,28 @@ def bad_input(request: HttpRequest, exc: InputError) -> HttpResponse:
 @api.exception_handler(NotFound)
 def not_found(request: HttpRequest, exc: NotFound) -> HttpResponse:
     return _problem(request, 404, "not_found", str(exc))
+
+
+@api.exception_handler(HttpError)
+def refused(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    codes = {403: "forbidden", 404: "not_found"}
+    return _problem(request, exc.status_code, codes.get(exc.status_code, "error"), str(exc))
+
+
+@api.exception_handler(AuthenticationError)
+def unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    response = _problem(request, 401, "unauthorized",
+                        _("log in with a Relance user name and password"))
+    response["WWW-Authenticate"] = 'Basic realm="Relance", charset="UTF-8"'  # RFC 7617
+    return response
+
+
+@api.exception_handler(ValidationError)
+def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """A parameter of the wrong shape: 400 like any bad input, naming each one."""
+    reasons = "; ".join(f"{'.'.join(str(p) for p in error['loc'][1:]) or error['loc'][0]}: "
+                        f"{error['msg']}" for error in exc.errors)
+    return _problem(request, 400, "invalid", reasons)
 
 
 # ------------------------------------------------------------------ organizations
@@ -123,9 +149,7 @@ class ImportRunOut(Schema):
 
 
 def _run(run: ImportRun) -> dict:
-    counts: dict[str, int] = {}
-    for _line, _kind, _ref, outcome in run.rows:
-        counts[outcome] = counts.get(outcome, 0) + 1
+    counts = run.outcome_counts()
     return {"id": run.pk, "file": run.file_name, "kind": run.kind, "origin": run.origin,
             "at": run.at, "user": run.user.username if run.user else None,
             "summary": run.summary, "counts": counts, "rejected": shown(run.rejected),
@@ -134,11 +158,11 @@ def _run(run: ImportRun) -> dict:
 
 
 @api.get("/orgs/{slug}/imports", response=list[ImportRunOut], tags=["imports"])
-def imports(request: HttpRequest, slug: str, limit: int = 30) -> list[dict]:
+def imports(request: HttpRequest, slug: str, limit: int = Query(30, ge=1, le=500)) -> list[dict]:
     """The latest imports, newest first, whoever made them (page, command, folder, API)."""
     org = member(request, slug)
     rows = ImportRun.objects.filter(organization=org).select_related("user")
-    return [_run(run) for run in rows[:max(1, min(limit, 500))]]
+    return [_run(run) for run in rows[:limit]]
 
 
 @api.get("/orgs/{slug}/imports/{run_id}", response=ImportRunOut, tags=["imports"])
@@ -146,7 +170,7 @@ def import_run(request: HttpRequest, slug: str, run_id: int) -> dict:
     org = member(request, slug)
     run = ImportRun.objects.filter(organization=org, pk=run_id).first()
     if run is None:
-        raise HttpError(404, "no such import")
+        raise HttpError(404, _("no such import"))
     return _run(run)
 
 
@@ -159,9 +183,14 @@ def upload(request: HttpRequest, slug: str, kind: Form[Kind], file: File[Uploade
     saved CSV format of a bank export). Importing the same file again changes nothing.
     A file that cannot be read is refused whole (400) and nothing is written."""
     org = member(request, slug, "admin")
-    _report, run = runs.import_file(org, kind, file.read(), file.name or "upload",
-                                    today_of(org), origin="api", user=request.auth,
-                                    mapping=mapping or None)
+    if file.size > MAX_UPLOAD:  # the upload page's limit
+        raise unreadable("too_large", megabytes=MAX_UPLOAD // 2**20)
+    try:
+        _report, run = runs.import_file(org, kind, file.read(), file.name or "upload",
+                                        today_of(org), origin="api", user=request.auth,
+                                        mapping=mapping or None)
+    except NotFound as exc:  # a mapping of that name: a bad field, not a missing page
+        raise InputError(f"mapping: {exc}") from None
     figures.refresh(org, today_of(org), timezone.now())
     return Status(201, _run(run))
 
@@ -194,12 +223,12 @@ def _line(line: BankLine) -> dict:
 @api.get("/orgs/{slug}/bank-lines", response=list[BankLineOut], tags=["reconciliation"])
 def bank_lines(request: HttpRequest, slug: str,
                status: Literal["review", "unmatched", "matched", "debit"] = "review",
-               limit: int = 200) -> list[dict]:
+               limit: int = Query(200, ge=1, le=1000)) -> list[dict]:
     """Bank credits by status: by default those a collector must review, with the
     matcher's candidates and reasons."""
     org = member(request, slug)
     rows = BankLine.objects.filter(organization=org, status=status).order_by("booking_date", "id")
-    return [_line(line) for line in rows[:max(1, min(limit, 1000))]]
+    return [_line(line) for line in rows[:limit]]
 
 
 @api.post("/orgs/{slug}/bank-lines/{line_id}/allocate",
@@ -213,10 +242,10 @@ def allocate(request: HttpRequest, slug: str, line_id: int, body: AllocationIn) 
     org = member(request, slug, "collector")
     line = BankLine.objects.filter(organization=org, pk=line_id).first()
     if line is None:
-        raise HttpError(404, "no such bank line")
+        raise HttpError(404, _("no such bank line"))
     numbers = [n.strip() for n in body.invoices if n.strip()]
     if not numbers:
-        raise InputError("invoices: name the invoices this payment settles")
+        raise InputError(_("invoices: name the invoices this payment settles"))
     reconcile.accept(line, numbers)
     figures.refresh(org, today_of(org), timezone.now())
     line.refresh_from_db()

@@ -107,16 +107,19 @@ def read_rows(data: bytes, required: tuple[str, ...], name: str = "file"
     first = text.splitlines()[0]
     delimiter = max(";,\t", key=first.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = [_key(h) for h in next(reader)]
-    missing = [c for c in required if c not in header]
-    if missing:
-        raise unreadable("missing_columns", name, columns=", ".join(missing),
-                         found=", ".join(header) or "–")
-    rows = []
-    for values in reader:
-        if any(v.strip() for v in values):
-            rows.append((reader.line_num, dict(zip(header, (v.strip() for v in values),
-                                                   strict=False))))
+    try:
+        header = [_key(h) for h in next(reader)]
+        missing = [c for c in required if c not in header]
+        if missing:
+            raise unreadable("missing_columns", name, columns=", ".join(missing),
+                             found=", ".join(header) or "–")
+        rows = []
+        for values in reader:
+            if any(v.strip() for v in values):
+                rows.append((reader.line_num, dict(zip(header, (v.strip() for v in values),
+                                                       strict=False))))
+    except csv.Error as exc:  # a field over the csv module's 128 KiB, a stray NUL
+        raise unreadable("unreadable_csv", name, line=reader.line_num, detail=exc) from None
     return rows
 
 

@@ -12,6 +12,7 @@ is a run, saying why, only when it came through the watched folder
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 
 from django.db import transaction
@@ -53,6 +54,7 @@ def record(org: Organization, kind: str, name: str, report: ImportReport, *, ori
         user=user if user is not None and user.is_authenticated else None,
         summary=report.summary().splitlines()[0],
         rows=[list(r) for r in report.rows[:KEPT]],
+        counts=dict(Counter(outcome for *_row, outcome in report.rows)),
         rejected=[wording.stored(e) for e in report.rejected[:KEPT]],
         warnings=[wording.stored(e) for e in report.warnings[:KEPT]])
 

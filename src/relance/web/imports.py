@@ -88,10 +88,7 @@ def imports(request: HttpRequest, org) -> HttpResponse:
 @org_view()
 def import_run(request: HttpRequest, org, pk: int) -> HttpResponse:
     run = get_for_org(ImportRun, org, pk=pk)
-    counts: dict[str, int] = {}
-    for _line, _kind, _ref, outcome in run.rows:
-        counts[outcome] = counts.get(outcome, 0) + 1
     return render(request, "web/import_run.html", {
-        "run": run, "counts": counts, "rows": run.rows[:500],
+        "run": run, "counts": run.outcome_counts(), "rows": run.rows[:500],
         "refused": wording.problem(run.refused) if run.refused else "",
         "rejected": shown(run.rejected), "warnings": shown(run.warnings)})

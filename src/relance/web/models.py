@@ -102,9 +102,21 @@ class ImportRun(models.Model):
     rejected = models.JSONField(default=list)
     warnings = models.JSONField(default=list)
     refused = models.JSONField(default=dict, blank=True)
+    # Rows by outcome over the whole file: ``rows`` keeps only the first ``KEPT``.
+    counts = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]
+
+    def outcome_counts(self) -> dict[str, int]:
+        """Rows created, updated, unchanged (a run kept before ``counts`` existed: those
+        of the rows it kept)."""
+        if self.counts:
+            return dict(self.counts)
+        counts: dict[str, int] = {}
+        for _line, _kind, _ref, outcome in self.rows:
+            counts[outcome] = counts.get(outcome, 0) + 1
+        return counts
 
 
 class FigureSnapshot(models.Model):
