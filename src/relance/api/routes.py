@@ -23,6 +23,7 @@ from relance.errors import FormatError, InputError, NotFound
 from relance.formats.problems import unreadable
 from relance.imports import runs, wording
 from relance.imports.bank_csv import CsvMappingNeeded
+from relance.ledger import reconcile
 from relance.ledger.models import BankLine, Membership
 from relance.reports.asked import report_currency, report_day
 from relance.reports.tables import report_document
@@ -43,6 +44,10 @@ Report = Literal["aged", "dso", "forecast"]
 class ProblemOut(Schema):
     code: str
     message: str
+
+
+#: What every operation may answer besides its result (the OpenAPI schema says so).
+ERRORS = {400: ProblemOut, 401: ProblemOut, 403: ProblemOut, 404: ProblemOut}
 
 
 def _problem(request: HttpRequest, status: int, code: str, message: str) -> HttpResponse:
@@ -94,7 +99,7 @@ class OrganizationOut(Schema):
     role: str
 
 
-@api.get("/orgs", response=list[OrganizationOut], tags=["organizations"])
+@api.get("/orgs", response={200: list[OrganizationOut], **ERRORS}, tags=["organizations"])
 def organizations(request: HttpRequest) -> list[dict]:
     """The organizations the caller is a member of, with its role in each."""
     return [{"slug": m.organization.slug, "name": m.organization.name,
@@ -113,7 +118,7 @@ class ReportOut(Schema):
     rows: list[dict[str, Any]]
 
 
-@api.get("/orgs/{slug}/reports/{report}", response={200: ReportOut, 400: ProblemOut},
+@api.get("/orgs/{slug}/reports/{report}", response={200: ReportOut, **ERRORS},
          tags=["reports"])
 def report(request: HttpRequest, slug: str, report: Report, date: date | None = None,
            currency: str | None = None) -> dict:
@@ -157,7 +162,8 @@ def _run(run: ImportRun) -> dict:
             "refused": wording.problem(run.refused) if run.refused else None}
 
 
-@api.get("/orgs/{slug}/imports", response=list[ImportRunOut], tags=["imports"])
+@api.get("/orgs/{slug}/imports", response={200: list[ImportRunOut], **ERRORS},
+         tags=["imports"])
 def imports(request: HttpRequest, slug: str, limit: int = Query(30, ge=1, le=500)) -> list[dict]:
     """The latest imports, newest first, whoever made them (page, command, folder, API)."""
     org = member(request, slug)
@@ -165,7 +171,8 @@ def imports(request: HttpRequest, slug: str, limit: int = Query(30, ge=1, le=500
     return [_run(run) for run in rows[:limit]]
 
 
-@api.get("/orgs/{slug}/imports/{run_id}", response=ImportRunOut, tags=["imports"])
+@api.get("/orgs/{slug}/imports/{run_id}", response={200: ImportRunOut, **ERRORS},
+         tags=["imports"])
 def import_run(request: HttpRequest, slug: str, run_id: int) -> dict:
     org = member(request, slug)
     run = ImportRun.objects.filter(organization=org, pk=run_id).first()
@@ -174,7 +181,7 @@ def import_run(request: HttpRequest, slug: str, run_id: int) -> dict:
     return _run(run)
 
 
-@api.post("/orgs/{slug}/imports", response={201: ImportRunOut, 400: ProblemOut},
+@api.post("/orgs/{slug}/imports", response={201: ImportRunOut, **ERRORS},
           tags=["imports"])
 def upload(request: HttpRequest, slug: str, kind: Form[Kind], file: File[UploadedFile],
            mapping: Form[str] = "") -> Status:
@@ -191,7 +198,8 @@ def upload(request: HttpRequest, slug: str, kind: Form[Kind], file: File[Uploade
                                         mapping=mapping or None)
     except NotFound as exc:  # a mapping of that name: a bad field, not a missing page
         raise InputError(f"mapping: {exc}") from None
-    figures.refresh(org, today_of(org), timezone.now())
+    # The portfolio's figures of ``org`` were dropped by the import: the next page that
+    # shows them computes them, not this call.
     return Status(201, _run(run))
 
 
@@ -220,7 +228,8 @@ def _line(line: BankLine) -> dict:
             "candidates": line.candidates, "reasons": line.reasons}
 
 
-@api.get("/orgs/{slug}/bank-lines", response=list[BankLineOut], tags=["reconciliation"])
+@api.get("/orgs/{slug}/bank-lines", response={200: list[BankLineOut], **ERRORS},
+         tags=["reconciliation"])
 def bank_lines(request: HttpRequest, slug: str,
                status: Literal["review", "unmatched", "matched", "debit"] = "review",
                limit: int = Query(200, ge=1, le=1000)) -> list[dict]:
@@ -232,13 +241,11 @@ def bank_lines(request: HttpRequest, slug: str,
 
 
 @api.post("/orgs/{slug}/bank-lines/{line_id}/allocate",
-          response={200: BankLineOut, 400: ProblemOut}, tags=["reconciliation"])
+          response={200: BankLineOut, **ERRORS}, tags=["reconciliation"])
 def allocate(request: HttpRequest, slug: str, line_id: int, body: AllocationIn) -> dict:
     """Record the line as a payment of ``invoices`` (collectors), as the review page
     does: allocated in the order given, the customer's reminders planned again at once
     (a paid invoice is reminded no more)."""
-    from relance.ledger import reconcile
-
     org = member(request, slug, "collector")
     line = BankLine.objects.filter(organization=org, pk=line_id).first()
     if line is None:
