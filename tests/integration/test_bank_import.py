@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from relance.dunning.services import run_day
 from relance.errors import InputError
@@ -94,6 +95,13 @@ def test_an_accepted_payment_pays_the_invoices_in_the_order_quoted(book):
     assert (line.status, line.credit_id) == ("matched", credit.pk)  # the line knows its payment
 
 
+@pytest.fixture
+def english():
+    with translation.override("en"):
+        yield
+
+
+@pytest.mark.usefixtures("english")
 def test_a_line_is_accepted_once(book):
     import_statement(book, camt(("300.50", "2026-03-13", "M. DUPONT", "REGLEMENT")))
     first, second = BankLine.objects.get(), BankLine.objects.get()  # two collectors' pages
@@ -107,12 +115,14 @@ def test_a_line_is_accepted_once(book):
     (["F-999", "F-101"], "no invoice F-999 in this organization"),
     (["F-101", "F-200"], "invoices of one customer"),
 ])
+@pytest.mark.usefixtures("english")
 def test_an_acceptance_naming_wrong_invoices_is_refused(book, numbers, message):
     import_statement(book, camt(("300.50", "2026-03-13", "M. DUPONT", "REGLEMENT")))
     with pytest.raises(InputError, match=message):
         accept(BankLine.objects.get(), numbers)
 
 
+@pytest.mark.usefixtures("english")
 def test_a_paid_invoice_cannot_take_another_payment(book):
     import_statement(book, camt(("300.50", "2026-03-13", "ATELIER NORD", "FACTURE F-101"),
                                 ("300.50", "2026-03-14", "M. DUPONT", "REGLEMENT")))
@@ -121,12 +131,12 @@ def test_a_paid_invoice_cannot_take_another_payment(book):
         accept(doubtful, ["F-101"])
 
 
-def test_money_going_out_is_never_a_customer_s_payment(book):
+def test_money_going_out_is_never_a_customer_s_payment(book):  # in French, as the page says
     line = BankLine.objects.create(organization=book, key="debit-1", booking_date=date(2026, 3, 13),
                                    amount_minor=-20000, currency="EUR", status="debit")
-    with pytest.raises(InputError, match="money going out"):
+    with pytest.raises(InputError, match="est une sortie d’argent, pas un paiement"):
         accept(line, ["F-101"])
-    with pytest.raises(InputError, match="money going out"):
+    with pytest.raises(InputError, match="est une sortie d’argent, pas un paiement"):
         assign(line, book.customers.get(ref="C1"))
     assert balance_of(Invoice.objects.get(number="F-101")) == Decimal("300.50")
 

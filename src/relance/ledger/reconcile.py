@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from relance.core.matching import Matcher, MatchResult, OpenItem
 from relance.core.money import from_minor, to_minor
@@ -84,16 +85,18 @@ def accept(line: BankLine, invoice_numbers: Sequence[str]) -> Credit:
                                                           number__in=numbers)}
     unknown = [n for n in numbers if n not in found]
     if unknown or not numbers:
-        raise InputError(f"invoices: no invoice {', '.join(unknown)} in this organization")
+        raise InputError(_("invoices: no invoice %(numbers)s in this organization") % {
+            "numbers": ", ".join(unknown)})
     invoices = [found[n] for n in numbers]
     if {i.customer_id for i in invoices} != {invoices[0].customer_id}:
-        raise InputError("invoices: a payment settles invoices of one customer")
+        raise InputError(_("invoices: a payment settles invoices of one customer"))
     if any(i.currency != line.currency for i in invoices):
-        raise InputError("invoices: the payment and the invoices are in different currencies")
+        raise InputError(_("invoices: the payment and the invoices are in different currencies"))
     paid = list(with_balance(Invoice.objects.filter(pk__in=[i.pk for i in invoices]))
                 .filter(balance_minor__lte=0).values_list("number", flat=True))
     if paid:
-        raise InputError(f"invoices: {', '.join(sorted(paid))} has nothing left to pay")
+        raise InputError(_("invoices: %(numbers)s has nothing left to pay") % {
+            "numbers": ", ".join(sorted(paid))})
     with transaction.atomic():
         line = _open_credit_line(line)
         credit = _record_payment(line, [(i.number, i.amount) for i in invoices], Decimal(0))
@@ -120,9 +123,10 @@ def _open_credit_line(line: BankLine) -> BankLine:
     retried request, record one payment, and a debit never becomes a customer's."""
     fresh = BankLine.objects.select_for_update().get(pk=line.pk)
     if fresh.status == "matched" or fresh.credit_id is not None:
-        raise InputError(f"bank line {line.pk} is already matched")
+        raise InputError(_("bank line %(id)s is already matched") % {"id": line.pk})
     if fresh.status == "debit" or fresh.amount_minor <= 0:
-        raise InputError(f"bank line {line.pk} is money going out, not a payment to allocate")
+        raise InputError(_("bank line %(id)s is money going out, not a payment to allocate")
+                         % {"id": line.pk})
     return fresh
 
 
