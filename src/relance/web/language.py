@@ -25,8 +25,10 @@ class LanguageMiddleware:
             chosen = translation.get_language_from_request(request)
         known = {code for code, _name in settings.LANGUAGES}
         language = chosen if chosen in known else settings.LANGUAGE_CODE
-        translation.activate(language)
         request.LANGUAGE_CODE = language
-        response = self.get_response(request)
+        # For this request only: the next one in the same thread (a worker, a test)
+        # starts from the default again, not from this caller's choice.
+        with translation.override(language):
+            response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
