@@ -13,7 +13,7 @@ from ninja.errors import HttpError
 from ninja.security import HttpBasicAuth, SessionAuth
 
 from relance.ledger.models import Membership, Organization
-from relance.web.orgs import RANKS
+from relance.web.orgs import may
 
 
 class BasicAuth(HttpBasicAuth):
@@ -47,7 +47,7 @@ def member(request: HttpRequest, slug: str, role: str = "viewer") -> Organizatio
                   .filter(user=request.auth, organization__slug=slug).first())
     if membership is None:
         raise HttpError(404, _("no such organization"))
-    if RANKS[membership.role] < RANKS[role]:
+    if not may(membership, role):
         raise HttpError(403, _("this needs the %(needed)s role; yours is %(role)s") % {
             "needed": role, "role": membership.role})
     return membership.organization

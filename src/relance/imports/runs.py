@@ -47,10 +47,8 @@ def read(kind: str, org: Organization, data: bytes, name: str, day: date,
 def record(org: Organization, kind: str, name: str, report: ImportReport, *, origin: str,
            user=None) -> ImportRun:
     """Store ``report`` as a run of ``org``; problems as code and values, worded when read."""
-    if origin not in ORIGINS:
-        raise ValueError(f"unknown import origin {origin!r}")
     return ImportRun.objects.create(
-        organization=org, kind=kind, file_name=name[:255], origin=origin,
+        organization=org, kind=kind, file_name=name[:255], origin=_known(origin),
         user=user if user is not None and user.is_authenticated else None,
         summary=report.summary().splitlines()[0],
         rows=[list(r) for r in report.rows[:KEPT]],
@@ -63,12 +61,16 @@ def record_refusal(org: Organization, kind: str | None, name: str, error: Format
                    origin: str) -> ImportRun:
     """Store a file refused as a whole (``kind`` ``None``: not recognised), with why,
     worded when read."""
-    if origin not in ORIGINS:
-        raise ValueError(f"unknown import origin {origin!r}")
     return ImportRun.objects.create(
-        organization=org, kind=kind or "unknown", file_name=name[:255], origin=origin,
+        organization=org, kind=kind or "unknown", file_name=name[:255], origin=_known(origin),
         summary=f"{name}: rejected, nothing imported: {error}",
         refused={"code": error.code, "params": error.params, "message": str(error)})
+
+
+def _known(origin: str) -> str:
+    if origin not in ORIGINS:
+        raise ValueError(f"unknown import origin {origin!r}")
+    return origin
 
 
 def import_file(org: Organization, kind: str, data: bytes, name: str, day: date, *,

@@ -81,8 +81,8 @@ def accept(line: BankLine, invoice_numbers: Sequence[str]) -> Credit:
     """A collector says which invoices ``line`` pays, allocated in the order quoted;
     what is left after them stays the customer's unallocated credit."""
     numbers = list(dict.fromkeys(invoice_numbers))
-    found = {i.number: i for i in Invoice.objects.filter(organization=line.organization,
-                                                          number__in=numbers)}
+    found = {i.number: i for i in with_balance(Invoice.objects.filter(
+        organization=line.organization, number__in=numbers))}
     unknown = [n for n in numbers if n not in found]
     if unknown or not numbers:
         raise InputError(_("invoices: no invoice %(numbers)s in this organization") % {
@@ -92,8 +92,7 @@ def accept(line: BankLine, invoice_numbers: Sequence[str]) -> Credit:
         raise InputError(_("invoices: a payment settles invoices of one customer"))
     if any(i.currency != line.currency for i in invoices):
         raise InputError(_("invoices: the payment and the invoices are in different currencies"))
-    paid = list(with_balance(Invoice.objects.filter(pk__in=[i.pk for i in invoices]))
-                .filter(balance_minor__lte=0).values_list("number", flat=True))
+    paid = [i.number for i in invoices if i.balance_minor <= 0]
     if paid:
         raise InputError(_("invoices: %(numbers)s has nothing left to pay") % {
             "numbers": ", ".join(sorted(paid))})

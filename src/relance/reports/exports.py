@@ -56,10 +56,6 @@ class Table:
         return [c.label(language) for c in self.columns]
 
 
-def two_places(value: Decimal) -> Decimal:
-    return value.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
-
-
 def _places(value, kind: str, decimals: int) -> Decimal:
     """An amount with its currency's decimals, a ratio with two."""
     places = Decimal(1).scaleb(-decimals) if kind == MONEY else TWO_PLACES

@@ -6,6 +6,8 @@ what users set up through the pages (PRODUCT.md capabilities 6, 7 and 3).
 
 from __future__ import annotations
 
+from collections import Counter
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -113,10 +115,7 @@ class ImportRun(models.Model):
         of the rows it kept)."""
         if self.counts:
             return dict(self.counts)
-        counts: dict[str, int] = {}
-        for _line, _kind, _ref, outcome in self.rows:
-            counts[outcome] = counts.get(outcome, 0) + 1
-        return counts
+        return dict(Counter(outcome for *_row, outcome in self.rows))
 
 
 class FigureSnapshot(models.Model):

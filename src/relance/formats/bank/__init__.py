@@ -220,7 +220,7 @@ def same_account(account: str, iban: str) -> bool | None:
     bank, branch and account numbers (RIB without its key), which are characters 5 to
     25 of a French IBAN (ISO 13616, the French BBAN: 5 + 5 + 11 + a 2-digit key).
     """
-    account, iban = (re.sub(r"[\s-]", "", v).upper() for v in (account, iban))
+    account, iban = stdnum_iban.compact(account), stdnum_iban.compact(iban)
     if not account or not iban:
         return None
     if stdnum_iban.is_valid(account):
