@@ -2,7 +2,7 @@
 
 Without ``--format`` the report is printed as an aligned table, or written in the
 format ``--out FILE`` names by its extension (``.csv``, ``.xlsx``, ``.json``); XLSX
-needs ``--out``. Amounts and ratios have two decimals; JSON gives
+needs ``--out``. Amounts have their currency's decimals and ratios two; JSON gives
 them as strings so that no reader turns them into floats.
 """
 
