@@ -6,7 +6,7 @@ and 50,000 bank credits, then times on the same lines:
 (a) the baseline: split the remittance into tokens and look each up in a dict of
     invoice numbers, the least any tool does;
 (b) the whole matcher (``Matcher.match``): references, RF, amounts, subset sums, IBAN
-    and payer names, decision and allocation; the candidates and their French reasons
+    and payer names, decision and allocation; the candidates and their reasons
     are built when first read, which (b) does not do;
 (c) reading every result's candidates and reasons afterwards, as the reconciliation
     service does when it stores them (timed once, apart), and those of the lines sent

@@ -14,8 +14,10 @@ import json
 
 from django.core.management import call_command
 from django.test import Client
+from django.utils import translation
 
 from relance.ledger.models import BankLine, Invoice
+from relance.ledger.reasons import worded
 from relance.ledger.services import balance_of
 from relance.web.models import ImportRun
 from tests.web.builders import PASSWORD
@@ -145,6 +147,13 @@ def test_a_collector_allocates_a_bank_credit_the_matcher_left(w):
     listed = client("vera").get(f"{API}/orgs/acme/bank-lines", {"status": line.status}).json()
     assert [(item["id"], item["amount"], item["payer"]) for item in listed] == [
         (line.pk, "300.50", "SCI DES TILLEULS")]
+    for language in ("fr", "en"):  # the matcher's reasons, in the caller's language
+        [item] = client("vera", language).get(f"{API}/orgs/acme/bank-lines",
+                                               {"status": line.status}).json()
+        shown = item["reasons"] + [r for c in item["candidates"] for r in c["reasons"]]
+        with translation.override(language):
+            assert shown and shown == [{**r, "message": worded(r)} for r in (
+                line.reasons + [r for c in line.candidates for r in c["reasons"]])]
 
     url = f"{API}/orgs/acme/bank-lines/{line.pk}/allocate"
     assert client("vera").post(url, {"invoices": ["F-101"]},

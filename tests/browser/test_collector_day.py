@@ -132,6 +132,7 @@ def test_a_collectors_morning(live_server, chromium, shots, people, smtp_server,
     page.get_by_role("link", name="Imports").first.click()
     page.get_by_role("link", name="Rapprochement bancaire").click()
     shoot(page, shots, "07-reconciliation")
+    assert page.get_by_text("montant égal à la somme des soldes de 2 factures").first.is_visible()
     page.get_by_role("button", name="Accepter ce rapprochement").first.click()
     page.get_by_text("Paiement enregistré et affecté.").wait_for()
     page.get_by_role("link", name="Clients").click()

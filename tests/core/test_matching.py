@@ -17,6 +17,7 @@ from stdnum import iso11649
 from relance.core.ledger import mentions
 from relance.core.matching import BankCredit, Matcher, OpenItem, Tolerance, rf_reference
 from relance.core.matching.index import BookIndex, name_keys
+from relance.core.matching.records import reason
 from relance.core.matching.subsets import (
     MAX_FOUND,
     MAX_ITEMS,
@@ -65,9 +66,9 @@ def test_two_invoices_of_the_same_amount_the_quoted_one_is_paid():
     assert result.unallocated == 0 and result.write_off == 0
     best, rival = result.candidates[:2]
     assert best.invoices == ("F-2026-012",)
-    assert "référence F-2026-012 dans le libellé" in best.reasons
-    assert "montant égal au solde" in best.reasons
-    assert "IBAN connu du client" in best.reasons
+    assert reason("quoted", invoice="F-2026-012") in best.reasons
+    assert reason("one_balance") in best.reasons
+    assert reason("known_iban") in best.reasons
     assert rival.invoices == ("F-2026-010",) and rival.score < best.score
 
 
@@ -94,7 +95,7 @@ def test_one_transfer_paying_three_invoices_from_the_known_account():
     """)
     result = Matcher(items, {IBAN_NORD: "C1"}).match(credit("750.00", "VIREMENT", "", IBAN_NORD))
     assert [c.invoices for c in result.candidates] == [("F-101", "F-102", "F-103")]
-    assert "montant égal à la somme des soldes de 3 factures" in result.candidates[0].reasons
+    assert reason("sum_of_balances", count=3) in result.candidates[0].reasons
     assert result.decision == "auto"
     assert result.allocations == (("F-101", D("100.00")), ("F-102", D("250.00")),
                                   ("F-103", D("400.00")))
@@ -108,7 +109,8 @@ def test_bank_fees_within_tolerance_settle_the_invoice():
     assert result.write_off == D("2.00")
     assert result.unallocated == 0
     assert result.candidates[0].amount_gap == D("-2.00")
-    assert "écart de 2.00 EUR dans la tolérance (frais bancaires)" in result.candidates[0].reasons
+    assert reason("within_tolerance", currency="EUR", shortfall="2.00") \
+        in result.candidates[0].reasons
 
 
 def test_tolerance_is_judged_on_the_remaining_balance():
@@ -135,7 +137,8 @@ def test_a_payment_in_dollars_never_pays_euro_invoices():
     result = matcher.match(credit("1200.00", "INVOICE F-2026-012", "ATELIER NORD", IBAN_NORD,
                                   currency="USD"))
     assert result.decision == "none" and result.candidates == ()
-    assert "F-2026-012 citée mais en EUR, pas en USD : ignorée" in result.reasons
+    assert reason("other_currency", invoice="F-2026-012", currency="EUR",
+                  line_currency="USD") in result.reasons
 
 
 def test_payer_name_with_accents_and_legal_form_still_matches():
@@ -144,7 +147,7 @@ def test_payer_name_with_accents_and_legal_form_still_matches():
     result = Matcher(items).match(credit("320.00", "ACOMPTE F-31", "ETS BREGUET ET FILS"))
     assert result.decision == "auto"  # reference and payer agree: a half payment on account
     assert result.allocations == (("F-31", D("320.00")),)
-    assert any(r.startswith("nom du payeur proche de « Société Bréguet & Fils S.A.S. »")
+    assert any(r.code == "close_name" and r.params["name"] == "Société Bréguet & Fils S.A.S."
                for r in result.candidates[0].reasons)
 
 
@@ -182,8 +185,7 @@ def test_rf_creditor_reference_round_trip():
     result = Matcher(NORD_AND_SUD).match(credit("480.00", structured=printed))
     # quoted by RF: F-2026-012 (1200.00) is quoted, the amount is F-2026-015's
     assert result.candidates[0].invoices == ("F-2026-012",)
-    assert result.candidates[0].reasons[0] == (
-        "référence RF de la facture F-2026-012 dans le libellé")
+    assert result.candidates[0].reasons[0] == reason("quoted_rf", invoice="F-2026-012")
     paid = Matcher(NORD_AND_SUD).match(credit("1200.00", structured=printed))
     assert paid.decision == "auto" and paid.allocations == (("F-2026-012", D("1200.00")),)
 
@@ -226,7 +228,7 @@ def test_a_payment_from_a_known_account_without_any_fit_goes_to_review():
     result = Matcher(NORD_AND_SUD, IBANS).match(credit("1000.00", "VIR", "", IBAN_SUD))
     assert result.decision == "review"
     assert result.candidates[0].invoices == ("F-2026-011",)
-    assert result.candidates[0].reasons == ("IBAN connu du client",)
+    assert result.candidates[0].reasons == (reason("known_iban"),)
 
 
 def test_payer_found_by_name_alone_is_only_a_proposal():
@@ -374,8 +376,8 @@ def test_the_explanation_is_computed_when_first_read(monkeypatch):
     result = matcher.match(line)
     assert result.decision == "auto" and explained == []  # decided, nothing explained
     assert result.allocations == (("F-2026-012", D("1200.00")),)
-    assert result.reasons == ("rapprochement sûr : F-2026-012",)
-    assert "IBAN connu du client" in result.candidates[0].reasons
+    assert result.reasons == (reason("sure", invoices=("F-2026-012",)),)
+    assert reason("known_iban") in result.candidates[0].reasons
     assert explained == [line]  # once, for both
     assert result == matcher.explain(line)
 
@@ -414,7 +416,7 @@ def test_a_statement_line_sent_to_review_keeps_its_explanation():
     items = book("F-70 | C1 | Atelier Nord | EUR | 2026-03-31 | 90.00")
     first, second = Matcher(items).match_all(
         [credit("90.00", "F-70", "ATELIER NORD"), credit("90.00", "F-70", "ATELIER NORD")])
-    assert second.reasons[0] == "déjà rapprochée par une ligne précédente : F-70 ; à vérifier"
+    assert second.reasons[0] == reason("already_matched", invoices=("F-70",))
     assert second.reasons[1:] == first.reasons
     assert second.candidates == first.candidates
 

@@ -8,12 +8,15 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
+from relance.core.matching.records import REASON_CODES
 from relance.dunning.services import run_day
 from relance.errors import InputError
 from relance.imports.bank import import_statement
 from relance.ledger.models import BankLine, Invoice
+from relance.ledger.reasons import SENTENCES, worded
 from relance.ledger.reconcile import accept, assign
 from relance.ledger.services import balance_of, unallocated_total
+from relance.messaging.formatting import format_money
 
 SAMPLES = ["camt/test-camt053", "camt/test-camt053-txdtls", "camt/test-camt053-no-ntry",
            "camt/test-camt054", "cfonb120/example.txt", "cfonb120/test_cfonb.txt",
@@ -146,3 +149,31 @@ def test_an_over_payment_leaves_credit_on_the_customer(book):
     customer = book.customers.get(ref="C3")
     assert balance_of(Invoice.objects.get(number="F-300")) == 0
     assert unallocated_total(customer, "EUR") == Decimal("50.10")
+
+
+def test_reasons_are_stored_as_codes_and_worded_in_the_reader_s_language(book):
+    import_statement(book, camt(("2398.00", "2026-03-13", "BOREAL LTD", "INVOICE F-200")))
+    line = BankLine.objects.get()
+    assert line.reasons == [{"code": "sure", "params": {"invoices": "F-200"}}]
+    shortfall = {"code": "within_tolerance", "params": {"currency": "EUR", "shortfall": "2.00"}}
+    assert shortfall in line.candidates[0]["reasons"]
+    with translation.override("fr"):
+        assert worded(line.reasons[0]) == "rapprochement sûr : F-200"
+        assert worded(shortfall) == (f"écart de {format_money('2.00', 'EUR', 'fr')} dans la "
+                                     "tolérance (frais bancaires)")
+    with translation.override("en"):
+        assert worded(line.reasons[0]) == "sure match: F-200"
+        assert worded(shortfall) == "€2.00 short, within the tolerance (bank fees)"
+    # a line matched before reasons had codes keeps its French sentence
+    assert worded("rapprochement sûr : F-1") == "rapprochement sûr : F-1"
+
+
+def test_every_reason_of_the_matcher_has_its_sentence_in_french_and_english():
+    for code, names in REASON_CODES.items():
+        values = {name: "EUR" if name.endswith("currency") else "1.00" for name in names}
+        with translation.override("en"):
+            english = worded({"code": code, "params": values})
+        with translation.override("fr"):
+            french = worded({"code": code, "params": values})
+        assert english == SENTENCES[code] % values or "shortfall" in values
+        assert french != english, code

@@ -1,9 +1,10 @@
 """The API's operations: organizations, reports, imports, bank lines to review.
 
 Money is a string with the currency's decimals (``"1234.50"``), never a JSON number a
-client would read as a float; dates are ISO 8601. Problems in import reports are
-worded in the language of the request (``Accept-Language``: French or English), like
-the pages. A bad input answers 400 with ``{"code", "message"}``.
+client would read as a float; dates are ISO 8601. Problems in import reports and the
+matcher's reasons are worded in the language of the request (``Accept-Language``:
+French or English), like the pages; a reason also gives its ``code`` and ``params``.
+A bad input answers 400 with ``{"code", "message"}``.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from relance.errors import FormatError, InputError, NotFound
 from relance.formats.problems import unreadable
 from relance.imports import runs, wording
 from relance.imports.bank_csv import CsvMappingNeeded
-from relance.ledger import reconcile
+from relance.ledger import reasons, reconcile
 from relance.ledger.models import BankLine, Membership
 from relance.reports.asked import report_currency, report_day
 from relance.reports.tables import report_document
@@ -225,7 +226,9 @@ def _line(line: BankLine) -> dict:
     return {"id": line.pk, "booking_date": line.booking_date, "amount": str(line.amount),
             "currency": line.currency, "payer": line.counterparty_name,
             "remittance": line.remittance, "status": line.status,
-            "candidates": line.candidates, "reasons": line.reasons}
+            "candidates": [{**c, "reasons": [reasons.for_reader(r) for r in c["reasons"]]}
+                           for c in line.candidates],
+            "reasons": [reasons.for_reader(r) for r in line.reasons]}
 
 
 @api.get("/orgs/{slug}/bank-lines", response={200: list[BankLineOut], **ERRORS},

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from relance.core.matching import Matcher, MatchResult, OpenItem
 from relance.core.money import from_minor, to_minor
 from relance.errors import InputError
+from relance.ledger import reasons
 from relance.ledger.models import BankLine, Credit, Customer, Invoice, Organization
 from relance.ledger.services import allocate_credit, allocate_explicit, with_balance
 
@@ -65,9 +66,9 @@ class line_view:  # noqa: N801 - a read-only view with the matcher's attribute n
 @transaction.atomic
 def apply_result(line: BankLine, result: MatchResult) -> str:
     line.candidates = [{"invoices": list(c.invoices), "score": c.score,
-                        "reasons": list(c.reasons), "amount_gap": str(c.amount_gap),
+                        "reasons": reasons.stored(c.reasons), "amount_gap": str(c.amount_gap),
                         "customer": c.customer_ref} for c in result.candidates]
-    line.reasons = list(result.reasons)
+    line.reasons = reasons.stored(result.reasons)
     if result.decision == "auto":
         _record_payment(line, result.allocations, result.write_off)
         line.status = "matched"

@@ -25,9 +25,10 @@ from relance.core.matching.records import (
     MatchResult,
     OpenItem,
     PaymentLine,
+    Reason,
     Tolerance,
 )
 from relance.core.matching.text import normalize_name, rf_reference
 
 __all__ = ["BankCredit", "Candidate", "Decision", "MatchResult", "Matcher", "OpenItem",
-           "PaymentLine", "Tolerance", "normalize_name", "rf_reference"]
+           "PaymentLine", "Reason", "Tolerance", "normalize_name", "rf_reference"]

@@ -13,7 +13,15 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 
 from relance.core.matching.evidence import CLOSE_NAME, Scored, Weight
-from relance.core.matching.records import ZERO, MatchResult, OpenItem, PaymentLine, Tolerance
+from relance.core.matching.records import (
+    ZERO,
+    MatchResult,
+    OpenItem,
+    PaymentLine,
+    Reason,
+    Tolerance,
+    reason,
+)
 
 #: A rival this close to the best candidate means a human must choose.
 RIVAL_MARGIN = 15
@@ -117,33 +125,31 @@ def _allocate_one(amount: Decimal, item: OpenItem, tolerance: Tolerance,
 
 
 def decide(line: PaymentLine, scored: Sequence[Scored], tolerance: Tolerance,
-           notes: Sequence[str]) -> MatchResult:
+           notes: Sequence[Reason]) -> MatchResult:
     """The result for ``line`` given its weighed candidates."""
     ranking = ranked(scored)
     candidates = tuple(s.candidate for s in ranking[:MAX_CANDIDATES])
     if not ranking:
-        return unmatched(line, ("aucune facture ouverte ne correspond "
-                                "(ni référence, ni montant, ni payeur connu)", *notes))
+        return unmatched(line, (reason("nothing_matches"), *notes))
     best = ranking[0].candidate
     if is_clear_winner(ranking):
         allocations, unallocated, write_off = allocate(
             line.amount, ranking[0].group, tolerance)
         return MatchResult(line, candidates, "auto", allocations, unallocated,
-                           (f"rapprochement sûr : {', '.join(best.invoices)}", *notes),
+                           (reason("sure", invoices=best.invoices), *notes),
                            write_off)
     return MatchResult(line, candidates, "review", (), line.amount,
                        (_why_review(ranking), *notes))
 
 
-def _why_review(ranking: Sequence[Scored]) -> str:
+def _why_review(ranking: Sequence[Scored]) -> Reason:
     if ranking[0].strong:
-        rival = ranking[1].candidate
-        return (f"explications proches : {', '.join(ranking[0].candidate.invoices)} "
-                f"({ranking[0].candidate.score}) et {', '.join(rival.invoices)} "
-                f"({rival.score}) ; à vérifier")
-    return "indices insuffisants pour un rapprochement automatique ; à vérifier"
+        best, rival = ranking[0].candidate, ranking[1].candidate
+        return reason("close_rivals", best=best.invoices, best_score=best.score,
+                      rival=rival.invoices, rival_score=rival.score)
+    return reason("weak_evidence")
 
 
-def unmatched(line: PaymentLine, reasons: tuple[str, ...]) -> MatchResult:
+def unmatched(line: PaymentLine, reasons: tuple[Reason, ...]) -> MatchResult:
     """A line nothing explains: its whole amount stays unallocated."""
     return MatchResult(line, (), "none", (), line.amount, reasons)

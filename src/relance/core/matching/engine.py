@@ -20,8 +20,8 @@ another currency is never a candidate, even when quoted.
 searching as soon as the decision is sure (one quoted invoice the amount settles; the
 one invoice of that amount at the account holder's; a line with neither reference nor
 known account, which can only go to review); the payer's name is scored only when its
-15 points could change the decision, and the candidates with their French reasons are
-built when first read (:meth:`Matcher.explain`, which does it all at once).
+15 points could change the decision, and the candidates with their reasons are built
+when first read (:meth:`Matcher.explain`, which does it all at once).
 """
 
 from __future__ import annotations
@@ -43,7 +43,9 @@ from relance.core.matching.records import (
     MatchResult,
     OpenItem,
     PaymentLine,
+    Reason,
     Tolerance,
+    reason,
 )
 from relance.core.matching.subsets import MAX_ITEMS, subsets_between
 from relance.core.matching.text import normalize_name, rf_bodies
@@ -180,7 +182,7 @@ class Matcher:
         if line.amount <= ZERO:
             return unmatched(line, NOT_A_CREDIT)
         currency = line.currency.upper()
-        notes: list[str] = []
+        notes: list[Reason] = []
         quoted = self._quoted(line, currency, notes)
         facts = LineFacts(line.amount, currency, normalize_name(line.counterparty_name),
                           self.index.customer_of_iban(line.counterparty_iban),
@@ -233,7 +235,7 @@ class Matcher:
 
     # -- what the payer quoted -------------------------------------------------------
 
-    def _quoted(self, line: PaymentLine, currency: str, notes: list[str] | None,
+    def _quoted(self, line: PaymentLine, currency: str, notes: list[Reason] | None,
                 ) -> dict[str, tuple[OpenItem, str]]:
         """The quoted invoices in ``currency`` by number, with how each was quoted;
         those in another currency are ignored, with a note when ``notes`` is given."""
@@ -247,8 +249,8 @@ class Matcher:
                 continue
             if item.currency.upper() != currency:
                 if notes is not None:
-                    notes.append(f"{item.invoice_number} citée mais en {item.currency}, "
-                                 f"pas en {currency} : ignorée")
+                    notes.append(reason("other_currency", invoice=item.invoice_number,
+                                        currency=item.currency, line_currency=currency))
                 continue
             found[item.invoice_number] = (item, how)
         return found
@@ -312,16 +314,16 @@ class Matcher:
 
 
 #: The reason of a debit or a zero amount.
-NOT_A_CREDIT = ("pas un encaissement : montant négatif ou nul",)
+NOT_A_CREDIT = (reason("not_a_credit"),)
 
 
-def _reason(item: OpenItem, how: str) -> str:
+def _reason(item: OpenItem, how: str) -> Reason:
     """Why a quoted invoice is quoted, for the collector."""
     if not how:
-        return f"référence {item.invoice_number} dans le libellé"
+        return reason("quoted", invoice=item.invoice_number)
     if how == "RF":
-        return f"référence RF de la facture {item.invoice_number} dans le libellé"
-    return f"référence {how} de la facture {item.invoice_number}"
+        return reason("quoted_rf", invoice=item.invoice_number)
+    return reason("quoted_own", reference=how, invoice=item.invoice_number)
 
 
 class _NameScores:
@@ -425,7 +427,7 @@ def _covered(items: list[OpenItem], amount: Decimal) -> list[OpenItem]:
 
 
 def _to_review(result: MatchResult, numbers: list[str]) -> MatchResult:
-    reason = f"déjà rapprochée par une ligne précédente : {', '.join(numbers)} ; à vérifier"
+    why = reason("already_matched", invoices=tuple(numbers))
     return MatchResult.explained_later(
         result.line, "review", (), result.line.amount, ZERO,
-        lambda _line: (result.candidates, (reason, *result.reasons)))
+        lambda _line: (result.candidates, (why, *result.reasons)))

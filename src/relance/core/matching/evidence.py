@@ -1,19 +1,19 @@
-"""How sure a candidate is: four kinds of evidence, weighed and explained in French.
+"""How sure a candidate is: four kinds of evidence, weighed and explained.
 
 A candidate is a group of open invoices of one customer in the payment's currency.
 The same rules judge it whichever search found it:
 
-========================  ======  =============================================
-evidence                  points  reason shown to the collector
-========================  ======  =============================================
-reference (all quoted)        45  "référence F-2026-012 dans le libellé"
+========================  ======  =================================================
+evidence                  points  reason (code and values; worded for the reader)
+========================  ======  =================================================
+reference (all quoted)        45  ``quoted`` invoice (``quoted_rf``, ``quoted_own``)
 reference (some quoted)       20  same, for the quoted ones
-amount = one balance          35  "montant égal au solde"
-amount = sum of balances      30  "montant égal à la somme des soldes de 3 factures"
-amount short within fees      25  "écart de 2.00 EUR dans la tolérance (frais bancaires)"
-known IBAN of the customer    25  "IBAN connu du client"
-payer name close              15  "nom du payeur proche de « Atelier Nord » (92)"
-========================  ======  =============================================
+amount = one balance          35  ``one_balance``
+amount = sum of balances      30  ``sum_of_balances`` count
+amount short within fees      25  ``within_tolerance`` shortfall, currency
+known IBAN of the customer    25  ``known_iban`` (``other_customer_iban`` customer)
+payer name close              15  ``close_name`` name, score
+========================  ======  =================================================
 
 The score is the sum, capped at 100. A candidate is *strong* (may be allocated without
 a human) only for a combination that a collector would accept on sight: the reference
@@ -27,7 +27,7 @@ from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import NamedTuple
 
-from relance.core.matching.records import ZERO, Candidate, OpenItem, Tolerance
+from relance.core.matching.records import ZERO, Candidate, OpenItem, Reason, Tolerance, reason
 from relance.core.money import quantum
 
 REFERENCE, PARTIAL_REFERENCE = 45, 20
@@ -42,7 +42,7 @@ class LineFacts(NamedTuple):
     currency: str
     payer: str
     iban_customer: str | None
-    quoted: Mapping[str, str]
+    quoted: Mapping[str, Reason]
 
 
 class Scored(NamedTuple):
@@ -53,11 +53,6 @@ class Scored(NamedTuple):
     candidate: Candidate
     strong: bool
     group: tuple[OpenItem, ...]
-
-
-def money(amount: Decimal, currency: str) -> str:
-    """An amount as the collector reads it in a reason: "2.00 EUR"."""
-    return f"{amount.quantize(quantum(currency))} {currency}"
 
 
 class Weight(NamedTuple):
@@ -97,13 +92,13 @@ def assess(group: Sequence[OpenItem], facts: LineFacts, tolerance: Tolerance,
     reasons a collector reads."""
     customer = group[0].customer_ref
     total = sum((item.balance for item in group), ZERO)
-    reasons = [facts.quoted[item.invoice_number] for item in group
+    reasons: list[Reason] = [facts.quoted[item.invoice_number] for item in group
                if item.invoice_number in facts.quoted] if facts.quoted else []
     weight = weigh(group, total, facts, tolerance)
     name = name_score(customer) if facts.payer else 0.0
     name_points = CLOSE_NAME if name >= threshold else 0
     if name_points:
-        reasons.append(f"nom du payeur proche de « {group[0].customer_name} » ({name:.0f})")
+        reasons.append(reason("close_name", name=group[0].customer_name, score=f"{name:.0f}"))
     amount_reason = _amount(len(group), total, facts, tolerance)
     if amount_reason:
         reasons.append(amount_reason)
@@ -117,24 +112,26 @@ def assess(group: Sequence[OpenItem], facts: LineFacts, tolerance: Tolerance,
     return Scored(candidate, strong, tuple(group))
 
 
-def _amount(size: int, total: Decimal, facts: LineFacts, tolerance: Tolerance) -> str:
+def _amount(size: int, total: Decimal, facts: LineFacts, tolerance: Tolerance,
+            ) -> Reason | None:
     if facts.amount == total:
-        if size == 1:
-            return "montant égal au solde"
-        return f"montant égal à la somme des soldes de {size} factures"
+        return ONE_BALANCE_REASON if size == 1 else reason("sum_of_balances", count=size)
     shortfall = total - facts.amount
     if tolerance.accepts(shortfall, total):
-        return (f"écart de {money(shortfall, facts.currency)} "
-                "dans la tolérance (frais bancaires)")
-    return ""
+        return reason("within_tolerance", currency=facts.currency,
+                      shortfall=shortfall.quantize(quantum(facts.currency)))
+    return None
 
 
-def _iban(customer: str, facts: LineFacts) -> str:
+def _iban(customer: str, facts: LineFacts) -> Reason | None:
     if facts.iban_customer is None:
-        return ""
+        return None
     if facts.iban_customer == customer:
-        return "IBAN connu du client"
-    return f"IBAN connu d'un autre client ({facts.iban_customer})"
+        return KNOWN_IBAN_REASON
+    return reason("other_customer_iban", customer=facts.iban_customer)
+
+
+ONE_BALANCE_REASON, KNOWN_IBAN_REASON = reason("one_balance"), reason("known_iban")
 
 
 def amount_fits(total: Decimal, facts: LineFacts, tolerance: Tolerance) -> bool:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Literal, Protocol
+from typing import Literal, NamedTuple, Protocol
 
 from relance.core.money import to_decimal
 
@@ -89,6 +89,51 @@ class Tolerance:
         return ZERO <= shortfall <= self.absolute and shortfall <= balance * self.relative
 
 
+class Reason(NamedTuple):
+    """Why the matcher says what it says: a code and its values, all strings.
+
+    The core words nothing: the collector reads each reason in their own language,
+    worded at the edge (``relance.ledger.reasons``), as import problems are; stored
+    results keep the code and values, so a page in English shows English. The codes
+    are :data:`REASON_CODES`. (A tuple: one is built for each piece of evidence of
+    each candidate of each explained line.)
+    """
+
+    code: str
+    values: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def params(self) -> dict[str, str]:
+        return dict(self.values)
+
+
+def reason(code: str, **values: object) -> Reason:
+    """A :class:`Reason` with ``values`` as strings (a list of invoices joined by ", ")."""
+    return Reason(code, tuple((name, ", ".join(value) if isinstance(value, tuple)
+                               else str(value)) for name, value in values.items()))
+
+
+#: Every reason the matcher gives, with its values.
+REASON_CODES = {
+    "quoted": ("invoice",),                    # the invoice number in the remittance
+    "quoted_rf": ("invoice",),                 # its RF creditor reference (ISO 11649)
+    "quoted_own": ("reference", "invoice"),    # the organization's own reference
+    "close_name": ("name", "score"),           # payer name close to the customer's
+    "one_balance": (),                         # amount equal to the remaining balance
+    "sum_of_balances": ("count",),             # amount equal to the sum of balances
+    "within_tolerance": ("shortfall", "currency"),  # short by bank fees
+    "known_iban": (),                          # the customer's known IBAN
+    "other_customer_iban": ("customer",),      # an IBAN known for another customer
+    "other_currency": ("invoice", "currency", "line_currency"),  # quoted, ignored
+    "not_a_credit": (),                        # a debit or zero amount
+    "nothing_matches": (),                     # no reference, amount or known payer
+    "sure": ("invoices",),                     # allocated automatically
+    "close_rivals": ("best", "best_score", "rival", "rival_score"),
+    "weak_evidence": (),                       # nothing strong enough: review
+    "already_matched": ("invoices",),          # settled by an earlier line: review
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Candidate:
     """One explanation of a payment: these invoices, together, of one customer.
@@ -99,7 +144,7 @@ class Candidate:
 
     invoices: tuple[str, ...]
     score: int
-    reasons: tuple[str, ...]
+    reasons: tuple[Reason, ...]
     amount_gap: Decimal
     customer_ref: str = ""
 
@@ -126,7 +171,7 @@ class MatchResult:
 
     def __init__(self, line: PaymentLine, candidates: tuple[Candidate, ...],
                  decision: Decision, allocations: tuple[tuple[str, Decimal], ...],
-                 unallocated: Decimal, reasons: tuple[str, ...],
+                 unallocated: Decimal, reasons: tuple[Reason, ...],
                  write_off: Decimal = ZERO) -> None:
         self.line, self.decision, self.allocations = line, decision, allocations
         self.unallocated, self.write_off = unallocated, write_off
@@ -146,14 +191,14 @@ class MatchResult:
 
     @property
     def candidates(self) -> tuple[Candidate, ...]:
-        """Up to five explanations, best first, each with its French reasons."""
+        """Up to five explanations, best first, each with its reasons."""
         if self._explain is not None:
             self._fill()
         return self._candidates
 
     @property
-    def reasons(self) -> tuple[str, ...]:
-        """Why this decision, in French, for the collector."""
+    def reasons(self) -> tuple[Reason, ...]:
+        """Why this decision, for the collector."""
         if self._explain is not None:
             self._fill()
         return self._reasons
@@ -188,4 +233,4 @@ class MatchResult:
 
 
 #: What explains a result: its candidates and its reasons.
-Explanation = tuple[tuple[Candidate, ...], tuple[str, ...]]
+Explanation = tuple[tuple[Candidate, ...], tuple[Reason, ...]]

@@ -12,6 +12,7 @@ from django.utils.translation import get_language, gettext
 
 from relance.core.money import from_minor
 from relance.imports import wording
+from relance.ledger import reasons
 from relance.messaging.compose import STATEMENT, is_statement
 from relance.messaging.formatting import format_day, format_money, locale_of
 from relance.messaging.models import STATUSES
@@ -97,6 +98,12 @@ def entry_label(kind: str) -> str:
 def row_problem(error) -> str:
     """``line 5, column “Date”: …`` of a RowError, in the reader's language."""
     return wording.located(error)
+
+
+@register.filter
+def match_reason(reason) -> str:
+    """A stored reason of the matcher, in the reader's language."""
+    return reasons.worded(reason)
 
 
 @register.filter
