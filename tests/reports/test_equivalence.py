@@ -86,6 +86,8 @@ def test_kpis_match_the_core(generated, as_of):
         assert got.cei == core.cei(inv, alloc, period, currency)
         assert got.trend == tuple((d, core.dso_countback(inv, alloc, d, currency))
                                   for d in month_ends(as_of, 12))
+        # The dashboard's, from the total row of its aged balance, are the same.
+        assert services.dashboard(org, as_of, period, currency).kpis == got
 
 
 @pytest.mark.parametrize("period", [core.Period(date(2024, 1, 1), date(2024, 12, 31)),

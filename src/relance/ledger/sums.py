@@ -17,10 +17,12 @@ exist once migrated and that the sums equal the allocations after every kind of 
 A later migration that makes SQLite rebuild ``ledger_invoice``, ``ledger_credit`` or
 ``ledger_allocation`` (an altered field) loses the columns or the triggers: end it
 with ``migrations.RunPython(sums.install, sums.uninstall)`` again, which puts them
-back and recomputes the sums.
+back, with the sums by day of :mod:`relance.ledger.daysums`, and recomputes them.
 """
 
 from __future__ import annotations
+
+from relance.ledger import daysums
 
 TABLES = ("ledger_invoice", "ledger_credit")
 TRIGGERS = ("ledger_allocation_sums_insert", "ledger_allocation_sums_delete",
@@ -83,7 +85,14 @@ def _postgresql_triggers() -> list[str]:
 
 
 def recompute(cursor) -> None:
-    """Set every sum from the allocations (after installing; also a repair)."""
+    """Set every sum from the allocations, and the sums by day once they exist
+    (:mod:`relance.ledger.daysums`): a repair."""
+    _recompute_allocated(cursor)
+    if daysums.TABLE in cursor.db.introspection.table_names(cursor):
+        daysums.recompute(cursor, cursor.db.vendor)
+
+
+def _recompute_allocated(cursor) -> None:
     for table, column in (("ledger_invoice", "invoice_id"), ("ledger_credit", "credit_id")):
         cursor.execute(
             f"UPDATE {table} SET allocated_minor = COALESCE((SELECT SUM(a.amount_minor) "
@@ -105,7 +114,9 @@ def install(apps, schema_editor) -> None:
         triggers = _postgresql_triggers() if postgresql else _sqlite_triggers()
         for statement in (*triggers, *_INDEXES, *(_POSTGRESQL_INDEXES if postgresql else ())):
             cursor.execute(statement)
-        recompute(cursor)
+        _recompute_allocated(cursor)
+    if daysums.installed(connection):  # a rebuilt table lost its triggers too
+        daysums.install(apps, schema_editor)
 
 
 def uninstall(apps, schema_editor) -> None:

@@ -5,12 +5,13 @@ invoice, the last step before a payment), so the core decides them
 (:mod:`relance.core.reporting.collection`) on records loaded here. Only the rows
 that can change a figure are loaded: an invoice settled in the period has an
 allocation dated in it, money recovered in the period is an allocation dated in
-it, a promise counts when its date is in it.
+it; promises and actions are counted by the database
+(:mod:`relance.reports.collection_rows`).
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -23,14 +24,14 @@ from relance.core.reporting import (
     PromiseTally,
     average_days_late,
     on_time_share,
-    promises_kept,
     recovered_by_step,
 )
-from relance.dunning.models import Action, Promise, StepRecord, Task
+from relance.dunning.models import StepRecord
 from relance.dunning.policies import policy_named
 from relance.errors import RelanceError
 from relance.ledger.models import Allocation, Invoice, Organization
 from relance.reports import records
+from relance.reports.collection_rows import counts, paid_rows
 from relance.reports.queries import allocations_of
 
 
@@ -43,14 +44,6 @@ class Collection:
     promises: PromiseTally
     recovered: dict[str, Decimal]  # by step, BEFORE_ANY_STEP first
     collectors: dict[str, int]
-
-
-def _paid_in(org: Organization, currency: str, period: Period):
-    """The invoices with an allocation dated in ``period`` and every allocation they had
-    by its end: enough for the core to find those settled in the period."""
-    rows = Invoice.objects.filter(pk__in=_allocated_in(org, currency, period).values("invoice"))
-    allocated = Allocation.objects.filter(invoice__in=rows, date__lte=period.end)
-    return records.invoices(rows), records.allocations(allocated)
 
 
 def _allocated_in(org: Organization, currency: str, period: Period) -> QuerySet:
@@ -76,8 +69,12 @@ def recovered(org: Organization, currency: str, period: Period,
     payments = payments_in(org, currency, period).filter(**_prefixed(customers, "invoice__"))
     invoices = Invoice.objects.filter(pk__in=payments.values("invoice"))
     steps = StepRecord.objects.filter(invoice__in=invoices)
-    result = recovered_by_step(records.steps(steps), records.allocations(payments),
-                               records.invoices(invoices), period, currency)
+    return _in_step_order(recovered_by_step(records.steps(steps), records.allocations(payments),
+                                            records.invoices(invoices), period, currency))
+
+
+def _in_step_order(result: dict[str, Decimal]) -> dict[str, Decimal]:
+    """Money before any step first, then the steps by name."""
     return dict(sorted(result.items(), key=lambda kv: (kv[0] != BEFORE_ANY_STEP, kv[0])))
 
 
@@ -86,30 +83,14 @@ def _prefixed(fields: dict | None, prefix: str) -> dict:
 
 
 def collection(org: Organization, currency: str, period: Period) -> Collection:
-    invoices, allocations = _paid_in(org, currency, period)
-    promises = Promise.objects.filter(customer__organization=org,
-                                      until__range=(period.start, period.end))
-    return Collection(average_days_late(invoices, allocations, period, currency),
-                      on_time_share(invoices, allocations, period, currency),
-                      promises_kept(records.promises(promises), period),
-                      recovered(org, currency, period),
-                      actions_per_collector_in(org, period))
-
-
-def actions_per_collector_in(org: Organization, period: Period) -> dict[str, int]:
-    """Messages sent and tasks done in ``period`` per collector of the customer (``""``
-    when it has none): the core's ``actions_per_collector``, counted by the database."""
-    counts: Counter[str] = Counter()
-    # The customer's organization is the action's: naming it keeps PostgreSQL from
-    # hashing every customer of the book to find the collectors of a few.
-    mine = {"organization": org, "customer__organization": org}
-    for rows in (Action.objects.filter(**mine, day__range=(period.start, period.end)),
-                 Task.objects.filter(**mine, done_on__range=(period.start, period.end))):
-        name = "customer__collector__username"
-        for collector, n in (rows.order_by().values(name).annotate(n=Count("id"))
-                             .values_list(name, "n")):
-            counts[collector or ""] += n
-    return dict(sorted(counts.items()))
+    """The period's results, from two queries (:mod:`relance.reports.collection_rows`)."""
+    paid = paid_rows(org.pk, currency, period)
+    promises, collectors = counts(org.pk, period)
+    return Collection(average_days_late(paid.invoices, paid.allocations, period, currency),
+                      on_time_share(paid.invoices, paid.allocations, period, currency),
+                      promises, _in_step_order(recovered_by_step(
+                          paid.steps, paid.payments, paid.invoices, period, currency)),
+                      collectors)
 
 
 @dataclass(frozen=True, slots=True)

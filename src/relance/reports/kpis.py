@@ -1,9 +1,11 @@
 """Receivable KPIs from database sums: DSO (countback and ratio), CEI, and their trend.
 
 The formulas are the core's (:mod:`relance.core.reporting.kpi`, docs/reporting.md);
-only the inputs differ: receivables at a day and sales of a period are read from sums
-by day the database computes (:func:`relance.reports.queries.daily_ledger`), instead
-of loops over loaded invoices. Any number of days and periods cost the same two queries.
+only the inputs differ: receivables at a day and sales of a period are read from the
+sums by day the database keeps (:func:`relance.reports.queries.daily_ledger`), instead
+of loops over loaded invoices; what is overdue or not yet due at a day from the total
+row of the aged balance (:func:`relance.reports.queries.due_split`), which the
+dashboard has already computed. Any number of days and periods cost the same query.
 """
 
 from __future__ import annotations
@@ -14,9 +16,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from relance.core.money import from_minor
-from relance.core.reporting import Period, countback
+from relance.core.reporting import AgedRow, Period, countback
 from relance.core.reporting.book import ZERO, percent, two_places
-from relance.reports.queries import RunningTotal, daily_ledger
+from relance.reports.queries import RunningTotal, daily_ledger, due_split
 
 
 def dso(receivables: Decimal, issued: RunningTotal, currency: str, as_of: date) -> Decimal:
@@ -53,25 +55,35 @@ class Kpis:
 
 
 def kpis(org: int, currency: str, as_of: date, period: Period, trend_months: int = 12,
-         ratio_days: int = 90) -> Kpis:
-    """Every KPI of organization ``org`` (its id) in ``currency``, from two queries."""
-    ledger = daily_ledger(org, currency, max(as_of, period.end), overdue_on=as_of,
-                          current_on=period.end)
+         ratio_days: int = 90, aged: AgedRow | None = None) -> Kpis:
+    """Every KPI of organization ``org`` (its id) in ``currency``. ``aged`` is the total
+    row of its aged balance at ``as_of`` in ``currency`` when the caller has it: its
+    overdue and not-due columns are the balances the overdue ratio and, for a period
+    ending on ``as_of``, the CEI need; without it they are summed again."""
+    ledger = daily_ledger(org, currency, max(as_of, period.end))
 
     def money(minor: int) -> Decimal:
         return from_minor(minor, currency)
 
+    split = {as_of: (aged.not_due, aged.overdue)} if aged is not None else {}
+
+    def due_at(day: date) -> tuple[Decimal, Decimal]:
+        """(not due, overdue) at the end of ``day``."""
+        if day not in split:
+            split[day] = tuple(money(m) for m in due_split(org, currency, day))
+        return split[day]
+
     trend = tuple((d, dso(money(ledger.receivables(d)), ledger.issued, currency, d))
                   for d in month_ends(as_of, trend_months))
     receivables = money(ledger.receivables(as_of))
-    overdue = money(ledger.overdue(as_of))
+    overdue = due_at(as_of)[1]
     ratio_sales = money(ledger.issued.between(as_of - timedelta(days=ratio_days - 1), as_of))
     sales = money(ledger.issued.between(period.start, period.end))
     base = money(ledger.receivables(period.start - timedelta(days=1))) + sales
     closing = money(ledger.receivables(period.end))
     return Kpis(receivables, overdue, percent(overdue, receivables), trend[-1][1],
                 two_places(receivables / ratio_sales * ratio_days) if ratio_sales else None,
-                percent(base - closing, base - money(ledger.current(period.end))),
+                percent(base - closing, base - due_at(period.end)[0]),
                 sales, trend)
 
 

@@ -19,8 +19,7 @@ Results are integer minor units.
 Dialect details matter for speed and nothing else. SQLite gives a ``date`` column
 numeric affinity, so comparing it with a date parameter converts the parameter on
 every row; ``+due`` has no affinity and compares text to text, the same order for
-ISO dates. The later of two days is ``MAX(a, b)`` on SQLite, ``GREATEST(a, b)`` on
-PostgreSQL. PostgreSQL is pointed at one organization's allocations
+ISO dates. PostgreSQL is pointed at one organization's allocations
 (:func:`_allocations_of`).
 """
 
@@ -30,17 +29,20 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import accumulate
 
 from django.db import connection
 from django.db.models import BooleanField, F, Func, QuerySet, Subquery
 
 from relance.core.reporting import BUCKETS
+from relance.ledger import daysums
 from relance.ledger.models import Allocation, Credit, Customer, Invoice
 
 INVOICES = Invoice._meta.db_table
 CREDITS = Credit._meta.db_table
 ALLOCATIONS = Allocation._meta.db_table
 CUSTOMERS = Customer._meta.db_table
+DAYS = daysums.TABLE
 CELLS = len(BUCKETS) + 1  # the buckets, then ``unallocated``
 # Days overdue where a bucket starts, after ``not_due`` (due on or after the day).
 BUCKET_STARTS = (30, 60, 90)
@@ -51,10 +53,6 @@ Scope = int | Sequence[int] | None  # one organization id, several, or every one
 def _plain(column: str) -> str:
     """``column`` without type affinity (see the module docstring)."""
     return f"+{column}" if connection.vendor == "sqlite" else column
-
-
-def _later(a: str, b: str) -> str:
-    return f"MAX({a}, {b})" if connection.vendor == "sqlite" else f"GREATEST({a}, {b})"
 
 
 def _day(value) -> date:
@@ -327,6 +325,11 @@ class RunningTotal:
             running.append(total)
         return cls(tuple(days), tuple(running))
 
+    @classmethod
+    def of_sorted(cls, days: tuple[date, ...], amounts: list[int]) -> RunningTotal:
+        """From ``amounts`` on ascending, distinct ``days``."""
+        return cls(days, tuple(accumulate(amounts)))
+
     def through(self, day: date) -> int:
         n = bisect_right(self.days, day)
         return self.running[n - 1] if n else 0
@@ -347,63 +350,32 @@ class DailyLedger:
     ``issued`` sums amounts by issue day; ``paid`` sums allocations by the later of
     the invoice's issue day and the allocation's date, the day from which the
     allocation counts in a balance. So Σ balances at the end of ``d`` of the invoices
-    issued by then is ``issued.through(d) − paid.through(d)``; the ``overdue`` and
-    ``current`` pairs do the same for the invoices due before ``overdue_on`` and those
-    due on or after ``current_on``.
+    issued by then is ``issued.through(d) − paid.through(d)``.
     """
 
     issued: RunningTotal
     paid: RunningTotal
-    overdue_issued: RunningTotal
-    overdue_paid: RunningTotal
-    current_issued: RunningTotal
-    current_paid: RunningTotal
 
     def receivables(self, day: date) -> int:
         return self.issued.through(day) - self.paid.through(day)
 
-    def overdue(self, day: date) -> int:
-        """Σ balances at ``day`` of the invoices due before ``overdue_on``."""
-        return self.overdue_issued.through(day) - self.overdue_paid.through(day)
 
-    def current(self, day: date) -> int:
-        """Σ balances at ``day`` of the invoices due on or after ``current_on``."""
-        return self.current_issued.through(day) - self.current_paid.through(day)
-
-
-def daily_ledger(org: int, currency: str, last: date, overdue_on: date, current_on: date,
-                 ) -> DailyLedger:
-    """The sums by day of the invoices of ``org`` in ``currency`` issued through
-    ``last``, and of the allocations that count by then: two queries."""
-    params = {"org": org, "currency": currency, "last": last, "overdue_on": overdue_on,
-              "current_on": current_on}
-    invoices = _rows(
-        f"SELECT i.issued, {_three_sums('i.amount_minor')} FROM {INVOICES} i "
-        "WHERE i.organization_id = %(org)s AND i.currency = %(currency)s "
-        f"AND {_plain('i.issued')} <= %(last)s GROUP BY i.issued", params)
-    counts = _later("i.issued", "a.date")
-    paid = _rows(
-        f"SELECT {counts}, {_three_sums('a.amount_minor')} "
-        f"FROM {CREDITS} c JOIN {ALLOCATIONS} a ON a.credit_id = c.id "
-        f"JOIN {INVOICES} i ON i.id = a.invoice_id "
-        f"WHERE c.organization_id = %(org)s AND i.organization_id = %(org)s{_allocations_of(org)} "
-        f"AND i.currency = %(currency)s AND {counts} <= %(last)s GROUP BY {counts}", params)
-    (issued, overdue_issued, current_issued), (allocated, overdue_paid, current_paid) = (
-        _running_columns(invoices), _running_columns(paid))
-    return DailyLedger(issued, allocated, overdue_issued, overdue_paid, current_issued,
-                       current_paid)
+def daily_ledger(org: int, currency: str, last: date) -> DailyLedger:
+    """The sums by day through ``last`` of the invoices of ``org`` in ``currency`` and of
+    the allocations that count by then: one query over the days the database keeps
+    (:mod:`relance.ledger.daysums`), a few hundred rows a year, not the invoices."""
+    rows = _rows(f"SELECT day, issued_minor, paid_minor FROM {DAYS} "
+                 "WHERE organization_id = %(org)s AND currency = %(currency)s "
+                 "AND day <= %(last)s ORDER BY day",
+                 {"org": org, "currency": currency, "last": last})
+    days = tuple(_day(row[0]) for row in rows)
+    return DailyLedger(RunningTotal.of_sorted(days, [row[1] for row in rows]),
+                       RunningTotal.of_sorted(days, [row[2] for row in rows]))
 
 
-def _three_sums(amount: str) -> str:
-    """All of ``amount``, that of invoices due before ``overdue_on``, that of those due
-    on or after ``current_on``."""
-    due = _plain("i.due")
-    return (f"SUM({amount}), {_sum(amount, f'{due} < %(overdue_on)s')}, "
-            f"{_sum(amount, f'{due} >= %(current_on)s')}")
-
-
-def _running_columns(rows: list[tuple]) -> list[RunningTotal]:
-    """One running total per sum column of ``(day, sum, sum, …)`` rows."""
-    width = len(rows[0]) - 1 if rows else 3
-    return [RunningTotal.of({_day(row[0]): int(row[1 + n] or 0) for row in rows})
-            for n in range(width)]
+def due_split(org: int, currency: str, day: date) -> tuple[int, int]:
+    """Σ balances at the end of ``day`` of the invoices of ``org`` in ``currency`` issued
+    by then: those not due yet (due on or after ``day``), and those overdue; the total
+    row of the aged balance, without its rows."""
+    cells = aged_sums(org, day, BY_ORGANIZATION).get((org, currency), (0,) * CELLS)
+    return cells[0], sum(cells[1:len(BUCKETS)])

@@ -62,8 +62,9 @@ def dashboard(org: Organization, as_of: date, period: Period | None = None,
               currency: str | None = None, trend_months: int = 12) -> Dashboard:
     currency = currency or org.currency
     period = period or month_to_date(as_of)
-    return Dashboard(org, as_of, period, currency, aged_balance(org, as_of, currency),
-                     kpis(org.pk, currency, as_of, period, trend_months),
+    aged = aged_balance(org, as_of, currency)
+    return Dashboard(org, as_of, period, currency, aged,
+                     kpis(org.pk, currency, as_of, period, trend_months, aged=aged.total),
                      collection(org, currency, period))
 
 
