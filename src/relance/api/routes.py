@@ -86,9 +86,9 @@ def unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpResponse
 @api.exception_handler(ValidationError)
 def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     """A parameter of the wrong shape: 400 like any bad input, naming each one."""
-    reasons = "; ".join(f"{'.'.join(str(p) for p in error['loc'][1:]) or error['loc'][0]}: "
-                        f"{error['msg']}" for error in exc.errors)
-    return _problem(request, 400, "invalid", reasons)
+    wrong = "; ".join(f"{'.'.join(str(p) for p in error['loc'][1:]) or error['loc'][0]}: "
+                      f"{error['msg']}" for error in exc.errors)
+    return _problem(request, 400, "invalid", wrong)
 
 
 # ------------------------------------------------------------------ organizations

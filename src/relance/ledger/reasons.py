@@ -1,8 +1,8 @@
 """The matcher's reasons, stored as codes and worded for the person reading them.
 
 The core states each reason as a code and its values (``relance.core.matching.Reason``,
-the codes in ``REASON_CODES``); a bank line keeps them so, and the review page, the API
-and the command word them in the language active when they are read: a collector in
+the codes in ``REASON_CODES``); a bank line keeps them so, and the review page and the
+API word them in the language active when they are read: a collector in
 English reads English, one in French reads French, from the same stored line. The
 shortfall of bank fees is shown as money (``2,00 €`` / ``€2.00``).
 
