@@ -76,6 +76,9 @@ def test_a_report_refuses_a_bad_question_clearly(w):
     far = vera.get(f"{API}/orgs/acme/reports/forecast", {"date": "9999-12-31"})
     assert far.status_code == 400 and "1900" in far.json()["message"]
     for url, query in ((f"{API}/orgs/acme/reports/aged", {"date": "16/03/2026"}),
+                       # not seconds since 1970, as pydantic would read them
+                       (f"{API}/orgs/acme/reports/aged", {"date": "0"}),
+                       (f"{API}/orgs/acme/reports/aged", {"date": "1773619200"}),
                        (f"{API}/orgs/acme/reports/ageing", {}),
                        (f"{API}/orgs/acme/imports", {"limit": "0"})):
         answer = vera.get(url, query)

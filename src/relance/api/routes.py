@@ -10,7 +10,7 @@ A bad input answers 400 with ``{"code", "message"}``.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from ninja import File, Form, NinjaAPI, Query, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.files import UploadedFile
+from pydantic import BeforeValidator
 
 from relance.api.access import AUTH, member
 from relance.errors import FormatError, InputError, NotFound
@@ -111,6 +112,22 @@ def organizations(request: HttpRequest) -> list[dict]:
 
 # ------------------------------------------------------------------------ reports
 
+def _iso_day(value: object) -> date:
+    """A day as ISO 8601 text only: left to itself, pydantic also reads ``0`` or
+    ``1700006400`` as seconds since 1970, a report day nobody asked for."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ValueError(f"expected a day as YYYY-MM-DD (2026-03-16), got {value!r}")
+
+
+IsoDay = Annotated[date, BeforeValidator(_iso_day)]
+
+
 class ReportOut(Schema):
     report: Report
     organization: str
@@ -121,7 +138,7 @@ class ReportOut(Schema):
 
 @api.get("/orgs/{slug}/reports/{report}", response={200: ReportOut, **ERRORS},
          tags=["reports"])
-def report(request: HttpRequest, slug: str, report: Report, date: date | None = None,
+def report(request: HttpRequest, slug: str, report: Report, date: IsoDay | None = None,
            currency: str | None = None) -> dict:
     """The aged balance, the DSO and collection indicators, or the 13-week cash-in
     forecast on ``date`` (default: the organization's today), as ``relance report …
