@@ -216,7 +216,8 @@ def test_the_import_folder_recognises_a_csv_export_by_its_saved_mapping(banks, t
     inbox.mkdir()
     (inbox / "releve.csv").write_bytes(FRENCH)
     (inbox / "inconnu.csv").write_text("Date;Montant\n13/03/2026;10,00\n")
-    lines = watch_once(banks, inbox, date(2026, 3, 16))
+    with translation.override("en"):
+        lines = watch_once(banks, inbox, date(2026, 3, 16))
     assert lines[1].startswith("[bank] releve.csv: bank_line: 2 created")
     assert lines[0].startswith("[?] inconnu.csv: rejected")
     assert (inbox / "done" / "releve.csv").exists()

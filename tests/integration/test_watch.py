@@ -3,6 +3,8 @@
 from datetime import date
 from pathlib import Path
 
+from django.utils import translation
+
 from relance.formats.sniff import kind_of
 from relance.imports.folder import watch_once
 from relance.ledger.models import BankLine, Invoice
@@ -19,7 +21,8 @@ def test_files_of_every_kind_are_recognised_imported_and_filed(org, samples, tmp
                  "fec/111111111FEC20221231.TXT"):
         (inbox / Path(name).name).write_bytes((samples / name).read_bytes())
     (inbox / "notes.txt").write_text("rien à voir")
-    lines = watch_once(org, inbox, date(2026, 3, 1))
+    with translation.override("en"):
+        lines = watch_once(org, inbox, date(2026, 3, 1))
     assert [line.split("]")[0] + "]" for line in lines] == [
         "[contacts]", "[fec]", "[invoices]", "[einvoice]", "[?]", "[bank]"]  # by file name
     assert Invoice.objects.filter(number="F20180027").exists()
@@ -28,9 +31,23 @@ def test_files_of_every_kind_are_recognised_imported_and_filed(org, samples, tmp
         "1-contacts.csv", "111111111FEC20221231.TXT", "2-invoices.csv",
         "Facture_F20180027.pdf", "test-camt053"]
     assert (inbox / "rejected" / "notes.txt").exists()
-    assert "not a file Relance recognises" in (inbox / "rejected" / "notes.txt.report.txt"
-                                               ).read_text()
+    assert (inbox / "rejected" / "notes.txt.report.txt").read_text() == (
+        "notes.txt: rejected, nothing imported: Relance does not recognise this kind of file.\n")
     assert watch_once(org, inbox, date(2026, 3, 2)) == []  # nothing is imported twice
+
+
+def test_the_reports_beside_the_files_are_in_the_language_of_the_command(org, tmp_path: Path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "1-contacts.csv").write_text(CONTACTS)
+    (inbox / "notes.txt").write_text("rien à voir")
+    with translation.override("fr"):
+        lines = watch_once(org, inbox, date(2026, 3, 1))
+    assert lines[1] == ("[?] notes.txt : refusé, rien n’a été importé : Relance ne reconnaît "
+                        "pas ce type de fichier.")
+    assert (inbox / "rejected" / "notes.txt.report.txt").read_text() == lines[1][4:] + "\n"
+    assert (inbox / "done" / "1-contacts.csv.report.txt").read_text() == (
+        "1-contacts.csv : contacts : 3 créations ; clients : 3 créations ; 0 rejet\n")
 
 
 def test_kind_of_reads_content_not_names():

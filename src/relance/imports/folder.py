@@ -2,7 +2,8 @@
 
 Each file is recognised by its content (``relance.formats.sniff``; a CSV bank export by
 the organization's one saved mapping whose columns its header holds), imported, then
-moved to ``done/`` or ``rejected/`` beside a ``.report.txt`` with what happened, so
+moved to ``done/`` or ``rejected/`` beside a ``.report.txt`` with what happened (in the
+active language: ``relance import --watch DIR --language fr`` writes French), so
 a file is never imported twice by the folder and never silently lost. Every file is
 also a run on the imports page, of origin "watched folder": a rejected one too, with
 why, since nobody was there to see it refused.
@@ -13,10 +14,12 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from django.utils.translation import gettext
+
 from relance.errors import FormatError
 from relance.formats.problems import unreadable
 from relance.formats.sniff import kind_of
-from relance.imports import bank_csv
+from relance.imports import bank_csv, wording
 from relance.imports.report import ImportReport
 from relance.imports.runs import IMPORTERS, import_file, record_refusal
 from relance.ledger.models import Organization
@@ -42,7 +45,8 @@ def kind_in_folder(org: Organization, data: bytes) -> str | None:
 
 
 def watch_once(org: Organization, folder: Path, day: date) -> list[str]:
-    """Import every file of ``folder``; returns one summary per file."""
+    """Import every file of ``folder``; returns one summary per file, worded like its
+    ``.report.txt`` in the active language."""
     lines = []
     for path in sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")):
         kind = kind_in_folder(org, path.read_bytes())
@@ -50,9 +54,10 @@ def watch_once(org: Organization, folder: Path, day: date) -> list[str]:
             if kind is None:
                 raise unreadable("not_recognised", path.name)
             report = run_import(kind, org, path, day, origin="folder")
-            text, target = report.summary(), "done"
+            text, target = wording.summary(report), "done"
         except FormatError as exc:
-            text, target = f"{path.name}: rejected, nothing imported: {exc}", "rejected"
+            text, target = gettext("%(file)s: rejected, nothing imported: %(reason)s") % {
+                "file": path.name, "reason": wording.refusal(exc, "command")}, "rejected"
             record_refusal(org, kind, path.name, exc, origin="folder")
         destination = folder / target
         destination.mkdir(exist_ok=True)

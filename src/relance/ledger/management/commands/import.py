@@ -99,7 +99,9 @@ class Command(BaseCommand):
         if not o["once"]:
             self.stdout.write(f"watching {folder} (Ctrl-C to stop)")
         while True:
-            for line in watch_once(org, folder, parse_day(o["date"], org)):
+            with translation.override(o["language"]):
+                lines = watch_once(org, folder, parse_day(o["date"], org))
+            for line in lines:
                 self.stdout.write(line)
             if o["once"]:
                 return
