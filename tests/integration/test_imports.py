@@ -67,3 +67,45 @@ def test_a_bad_siren_is_rejected_naming_the_field(org):
     data = b"customer_ref;siren\nC1;123456789\n"
     report = import_contacts(org, data, "contacts.csv")
     assert [(e.line, e.field) for e in report.rejected] == [(2, "siren")]
+
+
+def test_a_number_repeated_in_the_file_reads_like_two_imports_in_a_row(org):
+    data = (b"number;customer_ref;customer_name;issue_date;due_date;amount\n"
+            b"F-1;C1;;2026-01-01;2026-01-31;100.00\n"
+            b"F-1;C1;Atelier Nord;2026-01-01;2026-01-31;120.00\n"
+            b"F-1;C1;;2026-01-01;2026-01-31;120.00\n")
+    report = import_invoices(org, data, "factures.csv", known_from=date(2026, 1, 1))
+    assert [outcome for *_row, outcome in report.rows] == ["created", "updated", "unchanged"]
+    invoice = Invoice.objects.get(number="F-1")
+    assert invoice.amount_minor == 12000 and invoice.customer.name == "Atelier Nord"
+
+
+def test_a_changed_line_updates_its_invoice_and_the_run_looks_at_it_again(book, tmp_path):
+    changed = INVOICES.format(pdf=tmp_path / "F-100.pdf").replace("300,50", "310,50")
+    Invoice.objects.filter(number="F-101").update(next_decision_on=None)
+    report = import_invoices(book, changed.encode(), "invoices.csv", known_from=date(2026, 3, 9))
+    assert [(ref, outcome) for _line, _kind, ref, outcome in report.rows] == [
+        ("F-100", "unchanged"), ("F-101", "updated"), ("F-200", "unchanged"),
+        ("F-300", "unchanged")]
+    f101 = Invoice.objects.get(number="F-101")
+    assert f101.amount_minor == 31050 and f101.known_from == date(2026, 3, 1)
+    assert f101.next_decision_on is not None  # planned again
+    assert Customer.objects.get(ref="C1").name == "Atelier Nord"  # no name in the file: kept
+
+
+def test_a_customer_without_a_name_is_named_by_its_reference(org):
+    data = b"number;customer_ref;issue_date;due_date;amount\nF-1;C77;2026-01-01;2026-01-31;1\n"
+    import_invoices(org, data, "factures.csv", known_from=date(2026, 1, 1))
+    assert Customer.objects.get(ref="C77").name == "C77"
+
+
+def test_an_import_reads_and_writes_by_chunks_not_row_by_row(org, django_assert_max_num_queries):
+    lines = [f"F-{n};C{n % 40};2026-01-01;2026-01-31;{n}.00" for n in range(1, 2501)]
+    data = ("number;customer_ref;issue_date;due_date;amount\n" + "\n".join(lines)).encode()
+    with django_assert_max_num_queries(60):  # was four queries a line
+        report = import_invoices(org, data, "factures.csv", known_from=date(2026, 1, 1))
+    assert report.count("created", "invoice") == 2500
+    assert Invoice.objects.filter(next_decision_on__isnull=False).count() == 2500
+    with django_assert_max_num_queries(20):
+        again = import_invoices(org, data, "factures.csv", known_from=date(2026, 1, 2))
+    assert again.count("unchanged", "invoice") == 2500

@@ -25,13 +25,14 @@ from __future__ import annotations
 import functools
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from relance.batches import chunked
 from relance.core import actions as core_actions
 from relance.core.calendar import BusinessCalendar
 from relance.core.dunning import Decision, next_decision_day
@@ -120,6 +121,28 @@ def plan(invoice: Invoice, after: date) -> None:
         to_core_invoice(invoice, invoice.customer.ref), done, policy,
         calendar_of(invoice.organization), after)
     invoice.save(update_fields=["next_decision_on"])
+
+
+def plan_many(invoices: Iterable[Invoice]) -> None:
+    """:func:`plan` for many new or changed invoices of an import, each from the day it
+    became known: their steps read and their days saved a chunk at a time."""
+    cache: dict[tuple[int, str], Policy] = {}
+    for chunk in chunked(invoices):
+        done: dict[int, dict[str, date]] = defaultdict(dict)
+        for invoice_id, step, day in StepRecord.objects.filter(
+                invoice_id__in=[i.pk for i in chunk]).values_list("invoice_id", "step", "day"):
+            done[invoice_id][step] = day
+        for invoice in chunk:
+            invoice.next_decision_on = next_decision_day(
+                to_core_invoice(invoice, invoice.customer.ref), done[invoice.pk],
+                policy_of(invoice.customer, cache), calendar_of(invoice.organization),
+                invoice.known_from)
+        # One UPDATE a day: bulk_update's CASE of a thousand ids costs SQLite ~0.8 s.
+        by_day: dict[date | None, list[int]] = defaultdict(list)
+        for invoice in chunk:
+            by_day[invoice.next_decision_on].append(invoice.pk)
+        for day, ids in by_day.items():
+            Invoice.objects.filter(pk__in=ids).update(next_decision_on=day)
 
 
 def replan_customer(customer: Customer, day: date) -> int:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db import transaction
 
+from relance.batches import chunked
 from relance.core.money import to_minor
 from relance.formats.csv_ledger import ContactRow, InvoiceRow, parse_contacts, parse_invoices
 from relance.imports.report import ImportReport
-from relance.ledger.models import Contact, Customer, Invoice, Organization
+from relance.imports.upserts import Upserts
+from relance.ledger.models import Contact, Credit, Customer, Invoice, Organization
 from relance.ledger.services import apply_unallocated
 
 
@@ -67,22 +71,27 @@ def import_contacts(org: Organization, data: bytes, name: str = "contacts.csv") 
 @transaction.atomic
 def import_invoices(org: Organization, data: bytes, name: str = "invoices.csv",
                     known_from=None) -> ImportReport:
+    """Import an invoices CSV: customers first, then invoices, each in bulk (``Upserts``)."""
     rows, errors = parse_invoices(data, name)
     report = ImportReport(name, rejected=errors)
-    touched: set[Customer] = set()
+    customers = Upserts(Customer, {"organization": org}, "ref", (r.customer_ref for r in rows))
     for row in rows:
-        customer, _outcome = upsert(Customer, {"organization": org, "ref": row.customer_ref},
-                                    {"name": row.customer_name} if row.customer_name else {})
+        customer, _outcome = customers.put(
+            row.customer_ref, {"name": row.customer_name} if row.customer_name else {})
         if not customer.name:
-            customer.name = row.customer_ref
-            customer.save(update_fields=["name"])
-        invoice, outcome = upsert(Invoice, {"organization": org, "number": row.number},
-                                  _invoice_values(row, customer),
-                                  {"known_from": known_from or row.issued})
+            customers.put(row.customer_ref, {"name": row.customer_ref})
+    customers.save()
+    invoices = Upserts(Invoice, {"organization": org}, "number", (r.number for r in rows))
+    touched: dict[str, Invoice] = {}
+    for row in rows:
+        invoice, outcome = invoices.put(
+            row.number, _invoice_values(row, customers.rows[row.customer_ref]),
+            {"known_from": known_from or row.issued})
         report.add(row.line, "invoice", row.number, outcome)
         if outcome != "unchanged":
-            touched.add(invoice)
-    after_import(touched)
+            touched[row.number] = invoice
+    invoices.save()
+    after_import(touched.values())
     return report
 
 
@@ -92,11 +101,15 @@ def _invoice_values(row: InvoiceRow, customer: Customer) -> dict:
             "pdf_path": row.pdf_path, "source": "csv"}
 
 
-def after_import(invoices) -> None:
+def after_import(invoices: Iterable[Invoice]) -> None:
     """New or changed invoices take unallocated credit and get planned for the daily run."""
-    from relance.dunning.services import plan
+    from relance.dunning.services import plan_many
 
-    for customer in {i.customer for i in invoices}:
+    invoices = list(invoices)
+    # Most customers of an import have no credit: only the others are looked at.
+    with_credit = {customer_id for ids in chunked({i.customer_id for i in invoices})
+                   for customer_id in Credit.objects.filter(customer_id__in=ids)
+                   .values_list("customer_id", flat=True).distinct()}
+    for customer in {i.customer for i in invoices if i.customer_id in with_credit}:
         apply_unallocated(customer)
-    for invoice in invoices:
-        plan(invoice, invoice.known_from)
+    plan_many(invoices)

@@ -18,8 +18,9 @@ from django.db import transaction
 
 from relance.core.money import to_minor
 from relance.formats.fec import FecDocument, parse, receivables
-from relance.imports.csv_files import after_import, upsert
+from relance.imports.csv_files import after_import
 from relance.imports.report import ImportReport
+from relance.imports.upserts import Upserts
 from relance.ledger.models import Credit, Customer, Invoice, Organization
 from relance.ledger.services import allocate_credit, allocate_explicit
 
@@ -35,18 +36,24 @@ def import_fec(org: Organization, data: bytes, name: str = "FEC",
     report = ImportReport(name, rejected=[*errors, *book.errors])
     customers = _customers(org, book, report)
     numbers = _unique_numbers(book.documents)
+    invoices = Upserts(Invoice, {"organization": org}, "number", numbers.values())
+    credits = Upserts(Credit, {"organization": org}, "key",
+                      (_key(d) for d in book.documents if d.kind not in DEBITS))
     rows: dict[str, Invoice | Credit] = {}
     touched: list[Invoice] = []
     for doc in book.documents:
         customer = customers[doc.customer_code]
         if doc.kind in DEBITS:
-            row, outcome = _invoice(org, customer, doc, numbers[doc.key], known_from)
+            row, outcome = invoices.put(numbers[doc.key], _invoice_values(customer, doc),
+                                        {"known_from": known_from or doc.date})
             if outcome != "unchanged":
                 touched.append(row)
         else:
-            row, outcome = _credit(org, customer, doc)
+            row, outcome = credits.put(_key(doc), _credit_values(customer, doc))
         rows[doc.key] = row
         report.add(doc.line, doc.kind, row.number, outcome)
+    invoices.save()
+    credits.save()
     _letter(book.documents, rows)
     for doc in book.documents:
         if doc.kind not in DEBITS and not doc.lettering:
@@ -56,17 +63,13 @@ def import_fec(org: Organization, data: bytes, name: str = "FEC",
 
 
 def _customers(org: Organization, book, report: ImportReport) -> dict[str, Customer]:
-    result = {}
+    """The FEC's customers; one already known keeps its name (the user may have set it)."""
+    customers = Upserts(Customer, {"organization": org}, "ref", (c.code for c in book.customers))
     for c in book.customers:
-        existing = org.customers.filter(ref=c.code).first()
-        if existing is None:
-            result[c.code] = Customer.objects.create(organization=org, ref=c.code,
-                                                     name=c.name or c.code)
-            report.add(None, "customer", c.code, "created")
-        else:
-            result[c.code] = existing
-            report.add(None, "customer", c.code, "unchanged")
-    return result
+        _row, outcome = customers.put(c.code, {}, {"name": c.name or c.code})
+        report.add(None, "customer", c.code, outcome)
+    customers.save()
+    return customers.rows
 
 
 def _unique_numbers(documents) -> dict[str, str]:
@@ -81,20 +84,21 @@ def _unique_numbers(documents) -> dict[str, str]:
     return result
 
 
-def _invoice(org: Organization, customer: Customer, doc: FecDocument, number: str,
-             known_from: date | None) -> tuple[Invoice, str]:
-    values = {"customer": customer, "issued": doc.date,
-              "due": doc.date + timedelta(days=customer.terms),
-              "amount_minor": to_minor(doc.amount, "EUR"), "currency": "EUR", "source": "fec"}
-    return upsert(Invoice, {"organization": org, "number": number}, values,
-                  {"known_from": known_from or doc.date})
+def _invoice_values(customer: Customer, doc: FecDocument) -> dict:
+    return {"customer": customer, "issued": doc.date,
+            "due": doc.date + timedelta(days=customer.terms),
+            "amount_minor": to_minor(doc.amount, "EUR"), "currency": "EUR", "source": "fec"}
 
 
-def _credit(org: Organization, customer: Customer, doc: FecDocument) -> tuple[Credit, str]:
-    values = {"customer": customer, "kind": "credit_note" if doc.kind == "credit_note"
-              else "payment", "number": doc.number, "reference": doc.label, "date": doc.date,
-              "amount_minor": to_minor(doc.amount, "EUR"), "currency": "EUR", "source": "fec"}
-    return upsert(Credit, {"organization": org, "key": f"fec:{doc.key}"}, values)
+def _credit_values(customer: Customer, doc: FecDocument) -> dict:
+    return {"customer": customer, "kind": "credit_note" if doc.kind == "credit_note"
+            else "payment", "number": doc.number, "reference": doc.label, "date": doc.date,
+            "amount_minor": to_minor(doc.amount, "EUR"), "currency": "EUR", "source": "fec"}
+
+
+def _key(doc: FecDocument) -> str:
+    """A credit's identity across re-imports of the FEC."""
+    return f"fec:{doc.key}"
 
 
 def _letter(documents, rows) -> None:
