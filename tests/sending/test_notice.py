@@ -73,3 +73,20 @@ def test_a_notice_left_unapproved_expires_at_the_run_three_days_on(smtp, book):
         "summary", flat=True)
     assert sum("not approved in time: drafted for 2026-04-01, 4 days" in s
                for s in summaries) == 3
+
+
+def test_the_notice_email_reads_the_rates_a_user_added_like_its_letter(book):
+    """F-1, 1,200.00 € due 2 March 2026, notice on 1 April: 30 days late. The packaged
+    2026 H1 rate is ECB 2.15 + 10 = 12.15 %: 1,200 × 12.15 % × 30 / 365 = 11.98 €. With
+    the semester corrected to ECB 4.15 (relance rates add, or the rates page), the email
+    says what its letter says: 1,200 × 14.15 % × 30 / 365 = 13.96 €."""
+    from decimal import Decimal
+
+    from relance.core.rates import Semester
+    from relance.documents.services import add_rate
+
+    add_rate(Semester(2026, 1), Decimal("4.15"), Decimal("2.62"), Decimal("6.67"))
+    run_to_notice(book)
+    body = OutboxMessage.objects.get(action__step="formal_notice",
+                                     action__customer__ref="C1").body
+    assert "intérêts de retard (article L441-10 du Code de commerce) : 13,96\u00a0€" in body

@@ -15,7 +15,7 @@ import pytest
 
 from relance.core.rates import Semester
 from relance.documents.models import RateOverride
-from relance.documents.services import load_rates
+from relance.documents.rates import load_rates
 from relance.dunning.models import TimelineEntry
 from relance.ledger.models import Contact, Customer
 from tests.web.builders import DAY, PASSWORD

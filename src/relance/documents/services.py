@@ -18,11 +18,12 @@ from django.db.models import Q
 from django.utils.text import slugify
 
 from relance.core.money import from_minor, to_decimal
-from relance.core.rates import RateTable, Semester, SemesterRates, load_default
+from relance.core.rates import Semester, SemesterRates
 from relance.documents.common import BankDetails, Party, Signatory
 from relance.documents.letter import NoticeData, NoticeInvoice, notice_figures
 from relance.documents.models import RateOverride
 from relance.documents.pdf import notice_pdf, statement_pdf
+from relance.documents.rates import load_rates
 from relance.documents.statement import (
     StatementCredit,
     StatementData,
@@ -43,14 +44,6 @@ DEFAULT_FUNCTION = {"fr": "Service comptabilité clients", "en": "Accounts recei
 
 
 # --- rates -------------------------------------------------------------------------------
-
-def load_rates() -> RateTable:
-    """The packaged rate table with the semesters users added (theirs win)."""
-    table = load_default()
-    for row in RateOverride.objects.all():
-        table = table.with_rate(row.as_rates())
-    return table
-
 
 def rate_rows() -> list[tuple[SemesterRates, str]]:
     """Every semester known, oldest first, with where it comes from: package or user."""

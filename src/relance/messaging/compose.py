@@ -24,7 +24,7 @@ from django.conf import settings
 from relance.core.ledger import natural_key
 from relance.core.money import from_minor
 from relance.core.penalties import fixed_indemnity, late_interest
-from relance.core.rates import load_default
+from relance.documents.rates import load_rates
 from relance.dunning.models import Action
 from relance.ledger.models import Invoice, Organization
 from relance.ledger.services import reductions
@@ -151,7 +151,7 @@ def _context(action: Action, invoices: list[Invoice], balances: dict[str, Decima
 def _penalties(invoices: list[Invoice], day: date, consumer: bool,
                insolvency: bool) -> tuple[Decimal, Decimal]:
     """Late interest and fixed indemnities owed on ``invoices`` as of ``day``."""
-    rates = load_default()
+    rates = load_rates()  # with the semesters users added, as the letter reads them
     interest = indemnity = Decimal(0)
     for inv in invoices:
         dated = reductions(inv)

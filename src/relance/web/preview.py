@@ -65,7 +65,7 @@ def context_for(invoice: Invoice, step: str, language: str, as_of: date) -> Mess
 
 
 def _penalties(invoice: Invoice, as_of: date) -> tuple[Decimal | None, Decimal | None]:
-    from relance.documents.services import load_rates
+    from relance.documents.rates import load_rates
 
     dated = reductions(invoice)
     consumer = invoice.customer.kind == "b2c"
