@@ -157,3 +157,12 @@ def test_dispute_then_resolve(alice, w):
     assert f100.disputes.get().reason == "livraison incomplète"
     alice.post(f"/o/acme/invoices/{f100.pk}/resolve/")
     assert f100.disputes.get().resolved_on.isoformat() == "2026-03-16"
+
+
+def test_a_promised_date_years_ahead_is_refused_next_to_the_field(alice, w):
+    f100 = Invoice.objects.get(organization=w["acme"], number="F-100")
+    response = alice.post(f"/o/acme/invoices/{f100.pk}/promise/", {"until": "9999-12-31"})
+    assert response.status_code == 400
+    assert ("Une promesse ne peut pas nommer une date à plus de deux ans (au plus tard le "
+            "16/03/2028).") in response.content.decode()
+    assert not f100.customer.promises.exists()

@@ -14,6 +14,15 @@ from functools import cached_property
 
 import holidays
 
+
+def later(day: date, days: int) -> date:
+    """``day`` plus ``days``, or the last day a date can hold: a promise or a pause
+    stored with a far date (9999-12-31) must hold reminders, not stop the run."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return date.max
+
 ONE_DAY = timedelta(days=1)
 
 # Alsace-Moselle (Bas-Rhin, Haut-Rhin, Moselle) keeps Good Friday and 26 December;

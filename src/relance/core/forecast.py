@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
 
+from relance.core.calendar import later
 from relance.core.holds import OPEN, Promise
 from relance.core.ledger import Allocation, Invoice, payment_order
 from relance.core.money import quantum
@@ -210,7 +211,7 @@ def promised(promises: Iterable[Promise], owed: dict[str, Decimal],
 def _promise_part(invoice: Invoice, amount: Decimal, until: date, as_of: date,
                   grace: int) -> InvoiceForecast:
     day = max(until, as_of)
-    late = max(until + timedelta(days=grace), as_of)
+    late = max(later(until, grace), as_of)
     return InvoiceForecast(invoice, amount, day, day, late, ((day, 1),), PROMISE)
 
 

@@ -19,8 +19,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
+
+from relance.core.calendar import later
 
 OPEN, KEPT, BROKEN = "open", "kept", "broken"
 
@@ -37,7 +39,7 @@ class Promise:
 
     def last_day(self, grace: int) -> date:
         """The last day of the window: the promised date plus the grace days."""
-        return self.until + timedelta(days=grace)
+        return later(self.until, grace)
 
     def holds(self, invoice: str, day: date, grace: int) -> bool:
         return (self.status == OPEN and invoice in self.invoices
@@ -79,7 +81,7 @@ def check_promise(promise: Promise, covered_balance: Decimal, allocated_since: D
         met = covered_balance < threshold or (
             promise.amount is not None and allocated_since >= promise.amount)
         return replace(promise, status=KEPT, closed_on=day) if met else promise
-    return replace(promise, status=BROKEN, closed_on=promise.last_day(grace) + timedelta(days=1))
+    return replace(promise, status=BROKEN, closed_on=later(promise.last_day(grace), 1))
 
 
 def held(invoice: str, day: date, grace: int, promises: list[Promise],
@@ -101,11 +103,11 @@ def hold_end(invoice: str, day: date, grace: int, promises: list[Promise],
         if h.holds(day):
             if h.until is None:
                 return None
-            ends.append(h.until + timedelta(days=1))
+            ends.append(later(h.until, 1))
     for d in disputes:
         if d.invoice == invoice and d.holds(day):
             return None  # a dispute ends only when someone resolves it
-    ends += [p.last_day(grace) + timedelta(days=1) for p in promises
+    ends += [later(p.last_day(grace), 1) for p in promises
              if p.holds(invoice, day, grace)]
     return max(ends) if ends else day
 

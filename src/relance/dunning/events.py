@@ -32,12 +32,28 @@ def _note(customer: Customer, day: date, kind: str, summary: str) -> None:
     TimelineEntry.objects.create(customer=customer, day=day, kind=kind, summary=summary)
 
 
+PROMISE_YEARS = 2
+
+
+def latest_promise(made_on: date) -> date:
+    """The furthest date a promise made on ``made_on`` may name: two years on, the
+    longest grace a court may grant a debtor (article 1343-5 du Code civil). A later
+    date is a typing error (9999 for 2026), and would hold the invoice's reminders."""
+    try:
+        return made_on.replace(year=made_on.year + PROMISE_YEARS)
+    except ValueError:  # 29 February
+        return made_on.replace(year=made_on.year + PROMISE_YEARS, day=28)
+
+
 @transaction.atomic
 def record_promise(customer: Customer, numbers: Sequence[str], made_on: date, until: date,
                    amount: Decimal | None = None) -> Promise:
     """The customer promises to pay ``numbers`` by ``until`` (optionally ``amount``)."""
     if until < made_on:
         raise InputError(f"until: the promised date {until} is before the promise {made_on}")
+    if until > latest_promise(made_on):
+        raise InputError(f"until: the promised date {until} is more than {PROMISE_YEARS} "
+                         f"years after the promise {made_on}")
     invoices = _invoices(customer, numbers)
     currency = invoices[0].currency
     promise = Promise.objects.create(

@@ -12,9 +12,11 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django import forms
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from relance.core.policy import CHANNELS
+from relance.dunning.events import latest_promise
 from relance.ledger.models import Membership, Organization
 from relance.web.models import SmtpSettings
 
@@ -47,6 +49,14 @@ def refuse_past(value: date | None, start: date, message) -> None:
         raise forms.ValidationError(message)
 
 
+def refuse_far_promise(until: date | None, today: date) -> None:
+    """A promise names a date at most two years on (``dunning.events.latest_promise``)."""
+    if until is not None and until > latest_promise(today):
+        raise forms.ValidationError(
+            _("A promise cannot name a date more than two years ahead (%(latest)s at the "
+              "latest).") % {"latest": date_format(latest_promise(today), "SHORT_DATE_FORMAT")})
+
+
 class PromiseForm(forms.Form):
     until = forms.DateField(label=_("Promised payment date"), widget=DATE)
     amount = AmountField(label=_("Amount promised"), required=False,
@@ -59,6 +69,7 @@ class PromiseForm(forms.Form):
     def clean_until(self):
         until = self.cleaned_data["until"]
         refuse_past(until, self.today, _("The promised date cannot be in the past."))
+        refuse_far_promise(until, self.today)
         return until
 
 
@@ -89,6 +100,11 @@ class CallForm(forms.Form):
             self.add_error("until", _("Give the date the customer promised to pay."))
         if outcome == "promise" and data.get("until") and data["until"] < self.today:
             self.add_error("until", _("The promised date cannot be in the past."))
+        if outcome == "promise":
+            try:
+                refuse_far_promise(data.get("until"), self.today)
+            except forms.ValidationError as error:
+                self.add_error("until", error)
         if outcome == "dispute" and not (data.get("reason") or "").strip():
             self.add_error("reason", _("Say what the customer disputes."))
         return data
