@@ -109,3 +109,20 @@ def test_an_import_reads_and_writes_by_chunks_not_row_by_row(org, django_assert_
     with django_assert_max_num_queries(20):
         again = import_invoices(org, data, "factures.csv", known_from=date(2026, 1, 2))
     assert again.count("unchanged", "invoice") == 2500
+
+
+def test_amounts_no_invoice_has_are_rejected_row_by_row(org):
+    data = (b"number;customer_ref;issue_date;due_date;amount;currency\n"
+            b"F-1;C1;2026-01-01;2026-01-31;10.123;EUR\n"
+            b"F-2;C1;2026-01-01;2026-01-31;1e30;EUR\n"
+            b"F-3;C1;2026-01-01;2026-01-31;99999999999999999999999,99;EUR\n"
+            b"F-4;C1;2026-01-01;2026-01-31;10000000000;EUR\n"
+            b"F-5;C1;2026-01-01;2026-01-31;1500,5;JPY\n"
+            b"F-6;C1;2026-01-01;2026-01-31;9999999999.99;EUR\n"
+            b"F-7;C1;2026-01-01;2026-01-31;1500;JPY\n")
+    report = import_invoices(org, data, "factures.csv", known_from=date(2026, 1, 1))
+    assert [(e.line, e.code) for e in report.rejected] == [
+        (2, "too_many_decimals"), (3, "not_an_amount"), (4, "invoice_too_large"),
+        (5, "invoice_too_large"), (6, "too_many_decimals")]
+    assert sorted(Invoice.objects.values_list("number", "amount_minor")) == [
+        ("F-6", 999999999999), ("F-7", 1500)]

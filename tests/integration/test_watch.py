@@ -75,3 +75,41 @@ def test_each_file_the_folder_imports_is_a_run_of_the_folder(org, samples, tmp_p
         ("test-camt053", "bank", "folder", None)]  # a refused file too, saying why
     assert runs[1].refused["code"] == "not_recognised" and runs[1].rows == []
     assert runs[0].summary == "1-contacts.csv: contact: 3 created; customer: 3 created; 0 rejected"
+
+
+def test_a_file_with_bad_rows_is_imported_without_them_and_the_next_files_too(org, samples,
+                                                                             tmp_path: Path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "1-invoices.csv").write_text(
+        "number;customer_ref;issue_date;due_date;amount\n"
+        "F-1;C1;2026-01-01;2026-01-31;10.123\nF-2;C1;2026-01-01;2026-01-31;10.12\n")
+    (inbox / "2-facture.pdf").write_bytes((samples / "facturx/Facture_F20180027.pdf").read_bytes())
+    with translation.override("en"):
+        lines = watch_once(org, inbox, date(2026, 3, 1))
+    assert lines[0].startswith("[invoices] 1-invoices.csv: invoice: 1 created; 1 rejected")
+    assert "10.123 has more decimals than EUR allows" in lines[0]
+    assert lines[1].startswith("[einvoice] 2-facture.pdf: ")
+    assert sorted(Invoice.objects.values_list("number", flat=True)) == ["F-2", "F20180027"]
+
+
+def test_a_file_that_fails_to_import_is_set_aside_and_the_watch_goes_on(org, tmp_path: Path,
+                                                                        monkeypatch, caplog):
+    from relance.imports import runs
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a defect")
+
+    monkeypatch.setitem(runs.IMPORTERS, "invoices", broken)
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "1-invoices.csv").write_text(INVOICES.format(pdf=""))
+    (inbox / "2-contacts.csv").write_text(CONTACTS)
+    with translation.override("en"):
+        lines = watch_once(org, inbox, date(2026, 3, 1))
+    assert lines[0] == ("[invoices] 1-invoices.csv: rejected, nothing imported: The import "
+                        "failed (RuntimeError: a defect): nothing of the file was kept. The "
+                        "error is in the log; please report it.")
+    assert (inbox / "rejected" / "1-invoices.csv").exists()
+    assert "importing 1-invoices.csv from the watched folder failed" in caplog.text
+    assert lines[1].startswith("[contacts] 2-contacts.csv: contact: 3 created")

@@ -43,6 +43,7 @@ from decimal import Decimal, InvalidOperation
 
 from stdnum.fr import siren as siren_check
 
+from relance.core.money import quantum
 from relance.formats import RowError
 from relance.formats.problems import Problem, as_row_error, unreadable
 
@@ -51,6 +52,10 @@ LANGUAGES = ("fr", "en")
 KINDS = ("b2b", "b2c")
 # The two date formats accepted, tried in this order; nothing else is guessed.
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
+# Ten billion: no SME invoice comes near it, and a million of them still add up, in
+# cents, within the 64-bit integers the databases sum (a larger one is a column misread).
+INVOICE_LIMIT = Decimal(10) ** 10
+_PLAIN = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,10 +129,13 @@ def read_rows(data: bytes, required: tuple[str, ...], name: str = "file"
 
 
 def parse_amount(text: str) -> Decimal:
-    """``1 234,56`` or ``1234.56`` to ``Decimal('1234.56')``; refuses anything ambiguous."""
+    """``1 234,56`` or ``1234.56`` to ``Decimal('1234.56')``; refuses anything ambiguous,
+    and what ``Decimal`` reads but no accounting export writes (``1e30``, ``NaN``)."""
     cleaned = re.sub(r"[\s\u00a0\u202f€]", "", text)
     if "," in cleaned and "." in cleaned:
         raise Problem("ambiguous_amount", text=text)
+    if not _PLAIN.fullmatch(cleaned):
+        raise Problem("not_an_amount", text=text)
     try:
         amount = Decimal(cleaned.replace(",", "."))
     except InvalidOperation:
@@ -175,9 +183,13 @@ def _invoice(line: int, r: dict[str, str]) -> InvoiceRow:
     amount = _field(parse_amount, r, "amount")
     if amount <= 0:
         raise _problem("not_positive", "amount", text=r["amount"])
+    if amount >= INVOICE_LIMIT:
+        raise _problem("invoice_too_large", "amount", text=r["amount"])
     currency = (r.get("currency") or "EUR").upper()
     if not re.fullmatch(r"[A-Z]{3}", currency):
         raise _problem("not_a_currency", "currency", text=currency)
+    if amount != amount.quantize(quantum(currency)):  # 10.123 €: no such amount
+        raise _problem("too_many_decimals", "amount", value=amount, currency=currency)
     return InvoiceRow(line, r["number"], r["customer_ref"], r.get("customer_name", ""), issued,
                       due, amount, currency, r.get("pdf_path", ""))
 

@@ -93,6 +93,7 @@ CSV_LEDGER: dict[str, str] = {
     "not_a_date_in_formats": "not a date: {text!r} (expected {pattern} or {other_pattern})",
     "ambiguous_amount": "ambiguous amount {text!r}: use one decimal mark",
     "not_positive": "must be positive, got {text!r}",
+    "invoice_too_large": "too large for an invoice (less than ten billion): {text!r}",
     "due_before_issue": "{due_date} is before issue_date {issue_date}",
     "not_a_currency": "expected an ISO 4217 code like EUR, got {text!r}",
     "not_a_choice": "expected one of {choices}, got {text!r}",
@@ -127,6 +128,7 @@ FILE: dict[str, str] = {
                        "risk)",
     "not_well_formed": "not well-formed XML ({detail})",
     "not_recognised": "not a file Relance recognises",
+    "import_failed": "the import failed ({detail}); the error is in the log",
     # Bank statements.
     "not_a_bank_statement": "not a recognised bank statement (camt.05x XML, CFONB 120, OFX, "
                             "MT940; a CSV needs a saved column mapping)",

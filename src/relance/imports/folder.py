@@ -11,6 +11,7 @@ why, since nobody was there to see it refused.
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 from pathlib import Path
 
@@ -25,6 +26,8 @@ from relance.imports.runs import IMPORTERS, import_file, record_refusal
 from relance.ledger.models import Organization
 
 __all__ = ["IMPORTERS", "kind_in_folder", "run_import", "watch_once"]
+
+log = logging.getLogger(__name__)
 
 
 def run_import(kind: str, org: Organization, path: Path, day: date,
@@ -56,12 +59,23 @@ def watch_once(org: Organization, folder: Path, day: date) -> list[str]:
             report = run_import(kind, org, path, day, origin="folder")
             text, target = wording.summary(report), "done"
         except FormatError as exc:
-            text, target = gettext("%(file)s: rejected, nothing imported: %(reason)s") % {
-                "file": path.name, "reason": wording.refusal(exc, "command")}, "rejected"
+            text, target = _refused(path.name, exc), "rejected"
             record_refusal(org, kind, path.name, exc, origin="folder")
+        except Exception as exc:  # noqa: BLE001 - one file must not stop the watcher
+            # A defect of ours, not of the file: logged with its traceback, the file set
+            # aside (its import was rolled back) so that the next ones are imported.
+            log.exception("importing %s from the watched folder failed", path.name)
+            error = unreadable("import_failed", path.name, detail=f"{type(exc).__name__}: {exc}")
+            text, target = _refused(path.name, error), "rejected"
+            record_refusal(org, kind, path.name, error, origin="folder")
         destination = folder / target
         destination.mkdir(exist_ok=True)
         path.replace(destination / path.name)
         (destination / f"{path.name}.report.txt").write_text(text + "\n", encoding="utf-8")
         lines.append(f"[{kind or '?'}] {text}")
     return lines
+
+
+def _refused(name: str, error: FormatError) -> str:
+    return gettext("%(file)s: rejected, nothing imported: %(reason)s") % {
+        "file": name, "reason": wording.refusal(error, "command")}

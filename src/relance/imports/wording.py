@@ -86,6 +86,8 @@ SENTENCES = {
     "ambiguous_amount": _noop("“%(text)s” is ambiguous: it has both a comma and a dot. Use "
                               "one decimal mark."),
     "not_positive": _noop("The amount must be positive, not “%(text)s”."),
+    "invoice_too_large": _noop("“%(text)s” is too large for an invoice (less than ten "
+                               "billion): is it the right column?"),
     "due_before_issue": _noop("The due date, %(due_date)s, is before the issue date, "
                               "%(issue_date)s."),
     "not_a_currency": _noop("“%(text)s” is not a currency code (ISO 4217, like EUR)."),
@@ -119,6 +121,8 @@ SENTENCES = {
                              "for safety."),
     "not_well_formed": _noop("The XML is not well-formed (%(detail)s)."),
     "not_recognised": _noop("Relance does not recognise this kind of file."),
+    "import_failed": _noop("The import failed (%(detail)s): nothing of the file was kept. "
+                           "The error is in the log; please report it."),
     "not_a_bank_statement": _noop("This is not a bank statement Relance reads: "
                                   "camt.05x XML, CFONB 120, OFX or MT940; a CSV needs "
                                   "a saved column format."),
