@@ -85,3 +85,14 @@ def test_compact_axis_labels():
     assert [charts.compact(D(v)) for v in ("0", "250", "1250", "2500000", "0.25")] == [
         "0", "250", "1.3k", "2.5M", "0.25"]
     assert charts.compact(D("1500"), "fr") == "1,5k"
+
+
+def test_dso_chart_says_its_points_in_the_reader_language():
+    trend = [(date(2025, 12, 31), D("0.00")), (date(2026, 4, 30), D("23.32")),
+             (date(2026, 5, 31), D("1234.5"))]
+    fr = parse(charts.dso_chart(trend, "fr")).find(f"{NS}desc").text
+    assert fr == ("Délai moyen de paiement en jours : 31 décembre 2025 : 0,00; 30 avril 2026 : "
+                  "23,32; 31 mai 2026 : 1\u202f234,50.")
+    en = parse(charts.dso_chart(trend, "en")).find(f"{NS}desc").text
+    assert en == ("Days sales outstanding: 31 December 2025: 0.00; 30 April 2026: 23.32; "
+                  "31 May 2026: 1,234.50.")

@@ -17,9 +17,11 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from xml.sax.saxutils import escape, quoteattr
 
+from babel.numbers import format_decimal
+
 from relance.core.forecast import CashForecast
 from relance.core.reporting import BUCKETS, AgedBalance
-from relance.messaging.formatting import format_day, format_money
+from relance.messaging.formatting import format_day, format_money, locale_of
 
 Label = Callable[[Decimal], str]
 WIDTH, HEIGHT = 640, 280
@@ -200,7 +202,8 @@ TEXTS = {
                             "les scénarios tardif et précoce (bande) : {values}.",
            "week": "S{n}", "later": "après",
            "dso_title": "DSO (méthode par épuisement) en fin de mois",
-           "dso_desc": "Délai moyen de paiement en jours : {values}."},
+           "dso_desc": "Délai moyen de paiement en jours : {values}.",
+           "dso_point": "{day} : {days}"},
     "en": {"aged_title": "Aged balance at {day}",
            "aged_desc": "Amounts owed by how late they are: {values}.",
            "buckets": ("Not due", "1-30 d", "31-60 d", "61-90 d", "> 90 d"),
@@ -209,7 +212,8 @@ TEXTS = {
                             "the late and early scenarios (band): {values}.",
            "week": "W{n}", "later": "later",
            "dso_title": "DSO (countback method) at month ends",
-           "dso_desc": "Days sales outstanding: {values}."},
+           "dso_desc": "Days sales outstanding: {values}.",
+           "dso_point": "{day}: {days}"},
 }
 
 
@@ -238,10 +242,18 @@ def forecast_chart(forecast: CashForecast, language: str = "fr") -> str:
                       t["forecast_desc"].format(values=values), _axis(language), "forecast")
 
 
+def _days(value: Decimal | None, language: str) -> str:
+    """``23,32`` (fr) or ``23.32`` (en); a dash where there was nothing to measure."""
+    if value is None:
+        return "–"
+    return format_decimal(value, format="#,##0.00", locale=locale_of(language))
+
+
 def dso_chart(trend: Sequence[tuple[date, Decimal]], language: str = "fr") -> str:
     """DSO at each month end (and the report day last) as a line."""
     t = TEXTS[language]
     points = [(day.strftime("%m/%y"), dso) for day, dso in trend]
-    values = "; ".join(f"{d.isoformat()} {v}" for d, v in trend)
+    values = "; ".join(t["dso_point"].format(day=format_day(d, language),
+                                             days=_days(v, language)) for d, v in trend)
     return line_chart(points, t["dso_title"], t["dso_desc"].format(values=values),
                       _axis(language), "dso")
