@@ -114,6 +114,14 @@ def test_zero_and_out_of_range_amounts_are_refused_row_by_row():
     assert ["zero" in errors[0].message, "out of range" in errors[1].message] == [True, True]
 
 
+def test_more_decimals_than_the_currency_has_is_refused_row_by_row_as_the_import_does():
+    statements, [error] = csvbank.parse_csv(rows("11/03/2026;trop;;10,123",
+                                                 "11/03/2026;ok;;10,12"), SIMPLE)
+    assert [line.remittance for line in statements[0].lines] == ["ok"]
+    assert (error.line, error.code, error.params) == (
+        2, "too_many_decimals", {"value": "10.123", "currency": "EUR"})
+
+
 def test_a_negative_credit_is_a_reversal_money_out():
     [statement], errors = csvbank.parse_csv(rows("11/03/2026;rejet;;-8,00",
                                                  "11/03/2026;frais;-3,00;"), SIMPLE)

@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from relance.core.money import quantum
 from relance.formats import RowError
 from relance.formats.bank import (
     TOO_LARGE,
@@ -199,6 +200,15 @@ def _line(cells: dict[str, str], number: int, mapping: CsvMapping) -> BankLine:
 
 
 def _signed_amount(cells: dict[str, str], mapping: CsvMapping) -> Decimal:
+    """The line's amount, money in positive; read as the import will store it, so the
+    mapping's preview refuses what the import refuses (``10,123`` in euros)."""
+    amount = _money_in(cells, mapping)
+    if amount != amount.quantize(quantum(mapping.currency)):
+        raise Problem("too_many_decimals", "amount", value=amount, currency=mapping.currency)
+    return amount
+
+
+def _money_in(cells: dict[str, str], mapping: CsvMapping) -> Decimal:
     separator = mapping.decimal_separator
     if "amount" in cells:
         return _amount(cells["amount"], separator, "amount")
