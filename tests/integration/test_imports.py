@@ -126,3 +126,17 @@ def test_amounts_no_invoice_has_are_rejected_row_by_row(org):
         (5, "invoice_too_large"), (6, "too_many_decimals")]
     assert sorted(Invoice.objects.values_list("number", "amount_minor")) == [
         ("F-6", 999999999999), ("F-7", 1500)]
+
+
+def test_fec_documents_no_invoice_can_have_are_rejected_and_the_others_imported(org):
+    from tests.formats.test_fec import entry_line, fec
+
+    def invoice(number: str, amount: str) -> str:
+        return entry_line("VE", number, "20240105", "411000", amount, "0,00", customer="C001",
+                          name="Dupont SA", ref=f"F-{number}")
+
+    report = import_fec(org, fec(invoice("1", "120,00"), invoice("2", "10,123"),
+                                 invoice("3", "99999999999999,00")), "FEC.txt")
+    assert [(e.line, e.code, e.field) for e in report.rejected] == [
+        (3, "too_many_decimals", "Debit"), (4, "invoice_too_large", "Debit")]
+    assert list(Invoice.objects.values_list("number", "amount_minor")) == [("F-1", 12000)]

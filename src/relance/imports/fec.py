@@ -16,8 +16,10 @@ from datetime import date, timedelta
 
 from django.db import transaction
 
-from relance.core.money import to_minor
+from relance.core.money import quantum, to_minor
+from relance.formats.csv_ledger import INVOICE_LIMIT
 from relance.formats.fec import FecDocument, parse, receivables
+from relance.formats.problems import row_error
 from relance.imports.csv_files import after_import
 from relance.imports.report import ImportReport
 from relance.imports.upserts import Upserts
@@ -35,13 +37,14 @@ def import_fec(org: Organization, data: bytes, name: str = "FEC",
     book = receivables(lines)
     report = ImportReport(name, rejected=[*errors, *book.errors])
     customers = _customers(org, book, report)
-    numbers = _unique_numbers(book.documents)
+    documents = _storable(book.documents, report)
+    numbers = _unique_numbers(documents)
     invoices = Upserts(Invoice, {"organization": org}, "number", numbers.values())
     credits = Upserts(Credit, {"organization": org}, "key",
-                      (_key(d) for d in book.documents if d.kind not in DEBITS))
+                      (_key(d) for d in documents if d.kind not in DEBITS))
     rows: dict[str, Invoice | Credit] = {}
     touched: list[Invoice] = []
-    for doc in book.documents:
+    for doc in documents:
         customer = customers[doc.customer_code]
         if doc.kind in DEBITS:
             row, outcome = invoices.put(numbers[doc.key], _invoice_values(customer, doc),
@@ -54,8 +57,8 @@ def import_fec(org: Organization, data: bytes, name: str = "FEC",
         report.add(doc.line, doc.kind, row.number, outcome)
     invoices.save()
     credits.save()
-    _letter(book.documents, rows)
-    for doc in book.documents:
+    _letter(documents, rows)
+    for doc in documents:
         if doc.kind not in DEBITS and not doc.lettering:
             allocate_credit(rows[doc.key])
     after_import(touched)
@@ -70,6 +73,23 @@ def _customers(org: Organization, book, report: ImportReport) -> dict[str, Custo
         report.add(None, "customer", c.code, outcome)
     customers.save()
     return customers.rows
+
+
+def _storable(documents: list[FecDocument], report: ImportReport) -> list[FecDocument]:
+    """The documents an amount of money can be stored for: whole cents of euro (a FEC is
+    kept in euros, A47 A-1), below the limit of an invoice; the others are rejected rows."""
+    kept = []
+    for doc in documents:
+        column = "Debit" if doc.kind in DEBITS else "Credit"
+        if doc.amount != doc.amount.quantize(quantum("EUR")):
+            report.rejected.append(row_error(doc.line, "too_many_decimals", column,
+                                             value=doc.amount, currency="EUR"))
+        elif doc.amount >= INVOICE_LIMIT:
+            report.rejected.append(row_error(doc.line, "invoice_too_large", column,
+                                             text=doc.amount))
+        else:
+            kept.append(doc)
+    return kept
 
 
 def _unique_numbers(documents) -> dict[str, str]:
