@@ -69,3 +69,15 @@ def test_the_original_pdf_is_attached_to_the_reminder(org, samples):
         mail = email.message_from_binary_file(f, policy=policy.default)
     [pdf] = list(mail.iter_attachments())
     assert pdf.get_content() == data
+
+
+@pytest.mark.parametrize("payable, code", [("208.035", "too_many_decimals"),
+                                            ("99999999999999999999", "invoice_too_large")])
+def test_a_total_no_invoice_can_have_is_rejected_not_stored(org, samples, payable, code):
+    import re
+
+    ubl = (samples / "facturx/ubl-21-en16931.xml").read_text()
+    ubl = re.sub(r'(<cbc:PayableAmount currencyID="EUR">)[^<]+', rf"\g<1>{payable}", ubl)
+    report = import_einvoice(org, ubl.encode(), "ubl.xml")
+    assert [(e.code, e.field) for e in report.rejected] == [(code, "BT-115")]
+    assert not Invoice.objects.exists()

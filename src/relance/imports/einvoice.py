@@ -19,8 +19,11 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from relance.core.money import to_minor
+from relance.core.money import quantum, to_minor
+from relance.errors import RowError
+from relance.formats.csv_ledger import INVOICE_LIMIT
 from relance.formats.einvoice import EInvoice, parse
+from relance.formats.problems import row_error
 from relance.imports.csv_files import after_import, upsert
 from relance.imports.report import ImportReport
 from relance.ledger.models import Contact, Credit, Customer, Invoice, Organization
@@ -63,6 +66,10 @@ def import_einvoice(org: Organization, data: bytes, name: str = "e-invoice",
     report = ImportReport(name, rejected=list(errors))
     touched = []
     for doc in docs:
+        problem = _unstorable(doc)
+        if problem is not None:
+            report.rejected.append(problem)
+            continue
         customer, outcome = find_customer(org, doc)
         report.add(None, "customer", customer.ref, outcome)
         if doc.buyer_email:
@@ -82,6 +89,20 @@ def import_einvoice(org: Organization, data: bytes, name: str = "e-invoice",
         _prepayment(org, customer, invoice, doc)
     after_import(touched)
     return report
+
+
+def _unstorable(doc: EInvoice) -> RowError | None:
+    """Why the document's amounts cannot be stored, if they cannot: EN 16931 gives
+    document totals two decimals at most (rules BR-DEC-12 to BR-DEC-18), and ten
+    billion is a misread, not an invoice (``csv_ledger.INVOICE_LIMIT``)."""
+    for term, amount in (("BT-112", doc.total_incl_vat), ("BT-113", doc.prepaid),
+                         ("BT-115", doc.amount_due)):
+        if amount != amount.quantize(quantum(doc.currency)):
+            return row_error(None, "too_many_decimals", term, value=amount,
+                             currency=doc.currency)
+        if abs(amount) >= INVOICE_LIMIT:
+            return row_error(None, "invoice_too_large", term, text=amount)
+    return None
 
 
 def _invoice(org, customer, doc: EInvoice, known_from):
