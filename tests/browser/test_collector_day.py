@@ -115,7 +115,9 @@ def test_a_collectors_morning(live_server, chromium, shots, people, smtp_server,
     page.get_by_role("link", name="Boréal Ltd").click()
     timeline = page.locator("ol.timeline")
     assert timeline.get_by_text("Promesse de paiement").first.is_visible()
-    assert timeline.get_by_text("2400.00 EUR by 2026-03-31").first.is_visible()
+    promised = format_money(Decimal("2400.00"), "EUR", "fr")
+    assert timeline.get_by_text(f"promesse de payer {promised} au plus tard le 31 mars 2026"
+                                ).first.is_visible()  # worded in the collector's French
     shoot(page, shots, "04-customer")
     page.get_by_role("link", name="F-200").click()
     shoot(page, shots, "05-invoice")

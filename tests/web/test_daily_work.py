@@ -125,6 +125,16 @@ def test_pause_until_a_date(alice, w):
     assert c3.paused_until.isoformat() == "2026-04-30"
 
 
+def test_the_timeline_reads_in_the_collector_s_language(alice, w):
+    c3 = Customer.objects.get(organization=w["acme"], ref="C3")
+    alice.post(f"/o/acme/customers/{c3.pk}/pause/", {"until": "2026-04-30"})
+    page = alice.get(f"/o/acme/customers/{c3.pk}/").content.decode()
+    assert "relances suspendues jusqu’au 30 avril 2026 inclus" in page
+    alice.post("/i18n/setlang/", {"language": "en", "next": "/o/acme/"})
+    page = alice.get(f"/o/acme/customers/{c3.pk}/").content.decode()
+    assert "paused through 30 April 2026" in page and "suspendues" not in page
+
+
 def test_litigation_and_statement(alice, w):
     c2 = Customer.objects.get(organization=w["acme"], ref="C2")
     alice.post(f"/o/acme/customers/{c2.pk}/litigation/")

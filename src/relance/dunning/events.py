@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from relance.core.money import to_minor
+from relance.dunning import wording
 from relance.dunning.models import Dispute, Promise, TimelineEntry
 from relance.dunning.services import replan_customer
 from relance.errors import InputError, NotFound
@@ -28,8 +29,11 @@ def _invoices(customer: Customer, numbers: Sequence[str]) -> list[Invoice]:
     return found
 
 
-def _note(customer: Customer, day: date, kind: str, summary: str) -> None:
-    TimelineEntry.objects.create(customer=customer, day=day, kind=kind, summary=summary)
+def _note(customer: Customer, day: date, kind: str, summary: str, **params) -> None:
+    """A line on the timeline: its English ``summary`` and the values it is worded from
+    when read (``relance.dunning.wording``)."""
+    TimelineEntry.objects.create(customer=customer, day=day, kind=kind, summary=summary,
+                                 params=params)
 
 
 PROMISE_YEARS = 2
@@ -61,8 +65,10 @@ def record_promise(customer: Customer, numbers: Sequence[str], made_on: date, un
         amount_minor=None if amount is None else to_minor(amount, currency))
     promise.invoices.set(invoices)
     what = f" {amount} {currency}" if amount is not None else ""
+    promised = wording.amount(amount, currency) if amount is not None else {}
     _note(customer, made_on, "promise",
-          f"promise to pay{what} by {until}: {', '.join(sorted(numbers))}")
+          f"promise to pay{what} by {until}: {', '.join(sorted(numbers))}",
+          until=wording.day(until), invoices=sorted(numbers), **promised)
     return promise
 
 
@@ -72,7 +78,8 @@ def open_dispute(customer: Customer, numbers: Sequence[str], day: date,
     """No step for these invoices until the dispute is resolved."""
     disputes = [Dispute.objects.create(invoice=i, opened_on=day, reason=reason)
                 for i in _invoices(customer, numbers)]
-    _note(customer, day, "dispute", f"dispute on {', '.join(sorted(numbers))}: {reason}".strip())
+    _note(customer, day, "dispute", f"dispute on {', '.join(sorted(numbers))}: {reason}".strip(),
+          invoices=sorted(numbers), reason=reason.strip())
     return disputes
 
 
@@ -81,7 +88,8 @@ def resolve_dispute(customer: Customer, numbers: Sequence[str], day: date) -> in
     """The sequence resumes by the catch-up rule from ``day``."""
     count = Dispute.objects.filter(invoice__in=_invoices(customer, numbers),
                                    resolved_on__isnull=True).update(resolved_on=day)
-    _note(customer, day, "dispute_resolved", f"dispute resolved: {', '.join(sorted(numbers))}")
+    _note(customer, day, "dispute_resolved", f"dispute resolved: {', '.join(sorted(numbers))}",
+          invoices=sorted(numbers))
     replan_customer(customer, day)
     return count
 
@@ -93,7 +101,7 @@ def pause(customer: Customer, start: date, until: date) -> None:
         raise InputError(f"until: {until} is before {start}")
     customer.paused_from, customer.paused_until = start, until
     customer.save(update_fields=["paused_from", "paused_until"])
-    _note(customer, start, "pause", f"paused through {until}")
+    _note(customer, start, "pause", f"paused through {until}", until=wording.day(until))
     replan_customer(customer, start)
 
 
@@ -103,5 +111,6 @@ def set_litigation(customer: Customer, since: date | None) -> None:
     customer.litigation_since = since
     customer.save(update_fields=["litigation_since"])
     _note(customer, since or date.min, "litigation",
-          f"litigation since {since}" if since else "litigation lifted")
+          f"litigation since {since}" if since else "litigation lifted",
+          since=wording.day(since))
     replan_customer(customer, since or date.min)

@@ -83,13 +83,20 @@ class Task(models.Model):
 
 
 class TimelineEntry(models.Model):
-    """One line of a customer's history: every message, call, payment, status change."""
+    """One line of a customer's history: every message, call, payment, status change.
+
+    ``params`` holds the line's values (amounts as text, dates in ISO 8601), so the line
+    is worded when it is read, in the reader's language (``relance.dunning.wording``).
+    ``summary`` keeps the English sentence written at the time: what a line recorded
+    before ``params`` existed shows, and what exports and the admin read.
+    """
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="timeline")
     day = models.DateField()
     at = models.DateTimeField(auto_now_add=True)
     kind = models.CharField(max_length=32)
     summary = models.TextField()
+    params = models.JSONField(default=dict, blank=True)
     action = models.ForeignKey(Action, null=True, blank=True, on_delete=models.CASCADE)
     credit = models.ForeignKey(Credit, null=True, blank=True, on_delete=models.CASCADE)
 

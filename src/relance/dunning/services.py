@@ -41,6 +41,7 @@ from relance.core.ledger import Invoice as CoreInvoice
 from relance.core.money import from_minor, to_minor
 from relance.core.policy import STANDARD, Policy
 from relance.core.turn import take_turn
+from relance.dunning import wording
 from relance.dunning.models import Action, StepRecord, Task, TimelineEntry
 from relance.dunning.models import Dispute as DisputeRow
 from relance.dunning.models import Promise as PromiseRow
@@ -279,8 +280,10 @@ class DayRun:
         _insert(Task, ("organization_id", "customer_id", "action_id", "kind", "due_on"),
                 [(self.org.pk, row.customer_id, row.pk, kind, day)
                  for row, a in pairs for kind in _task_kinds(a)], now)
-        _insert(TimelineEntry, ("customer_id", "day", "kind", "summary", "action_id"),
-                [(row.customer_id, day, f"step:{row.step}", _summary(a), row.pk)
+        params = TimelineEntry._meta.get_field("params")
+        _insert(TimelineEntry, ("customer_id", "day", "kind", "summary", "params", "action_id"),
+                [(row.customer_id, day, f"step:{row.step}", _summary(a),
+                  params.get_db_prep_save(_params(a), connection), row.pk)
                  for row, a in pairs], now)
         return stored
 
@@ -306,7 +309,8 @@ class DayRun:
                     Task(organization=self.org, customer=customer, action=stored, kind=kind,
                          due_on=stored.day) for kind in _task_kinds(action))
                 TimelineEntry.objects.create(customer=customer, day=stored.day, action=stored,
-                                             kind=f"step:{stored.step}", summary=_summary(action))
+                                             kind=f"step:{stored.step}", summary=_summary(action),
+                                             params=_params(action))
         except IntegrityError:
             log.info("%s %s %s already recorded", customer.ref, action.step.name, action.day)
             return None
@@ -373,6 +377,13 @@ def _summary(action: core_actions.Action) -> str:
     numbers = ", ".join(i.number for i in action.invoices)
     return (f"{action.step.name} ({', '.join(action.channels)}): {numbers} – "
             f"{action.amount_due} {action.currency}")
+
+
+def _params(action: core_actions.Action) -> dict:
+    """A step's values, worded when the timeline is read (``relance.dunning.wording``)."""
+    return {"step": action.step.name, "channels": list(action.channels),
+            "invoices": [i.number for i in action.invoices],
+            **wording.amount(action.amount_due, action.currency)}
 
 
 def _replan(planned: dict[date | None, list[int]]) -> None:
@@ -467,7 +478,9 @@ def _check_promise(row: PromiseRow, day: date) -> int:
     TimelineEntry.objects.create(
         customer=row.customer, day=result.closed_on or day, kind=f"promise_{result.status}",
         summary=f"promise of {row.made_on} for {row.until} {result.status}: "
-                + ", ".join(sorted(promise.invoices)))
+                + ", ".join(sorted(promise.invoices)),
+        params={"made_on": wording.day(row.made_on), "until": wording.day(row.until),
+                "invoices": sorted(promise.invoices)})
     replan_customer(row.customer, day)  # kept or broken, the sequence may resume today
     return 1
 

@@ -166,6 +166,7 @@ def _write_off(line, customer, invoices, allocations, amount: Decimal) -> None:
 
 
 def _after_payment(customer: Customer, line: BankLine) -> None:
+    from relance.dunning import wording
     from relance.dunning.models import TimelineEntry
     from relance.dunning.services import replan_customer
 
@@ -174,5 +175,7 @@ def _after_payment(customer: Customer, line: BankLine) -> None:
         customer.save(update_fields=["ibans"])
     TimelineEntry.objects.create(
         customer=customer, day=line.booking_date, kind="payment", credit=line.credit,
-        summary=f"payment {line.amount} {line.currency} {line.remittance[:120]}".strip())
+        summary=f"payment {line.amount} {line.currency} {line.remittance[:120]}".strip(),
+        params={**wording.amount(line.amount, line.currency),
+                "remittance": line.remittance[:120].strip()})
     replan_customer(customer, line.booking_date)

@@ -25,6 +25,7 @@ from relance.errors import DeliveryError
 from relance.ledger.models import Invoice
 from relance.ledger.services import with_balance
 from relance.messaging import freshness, states
+from relance.messaging.causes import cause
 from relance.messaging.compose import FORMAL_NOTICE, draft, is_statement
 from relance.messaging.context import RenderedMessage
 from relance.messaging.mime import Attachment
@@ -123,7 +124,7 @@ def fresh_look(batch: list[OutboxMessage], moves, day_of,
             ready.add(row.pk)
         elif verdict.decision == freshness.CANCEL:
             row.error = verdict.reason  # shown with the message, not only on the timeline
-            moves.move(row, states.CANCELLED, f"not sent: {verdict.reason}",
+            moves.move(row, states.CANCELLED, cause("not_sent", reason=verdict.reason),
                        sending_on or day)
         else:
             ready |= _rerender(row, verdict, facts, template, day, moves)
@@ -133,11 +134,11 @@ def fresh_look(batch: list[OutboxMessage], moves, day_of,
 def _rerender(row, verdict, facts, template: str, day: date, moves) -> set[int]:
     balances = {n: facts.current[row.pk][n] for n in verdict.keep}
     fill(row, draft(row.action, [r for r in row.references.split() if r], template, balances))
-    cause = f"re-rendered before sending: {verdict.reason}"
     if row.needs_approval:
-        moves.move(row, states.AWAITING, cause + "; approve it again", day)
+        moves.move(row, states.AWAITING, cause("rerendered_to_approve", reason=verdict.reason),
+                   day)
         return set()
-    moves.note(row, cause, day)
+    moves.note(row, cause("rerendered", reason=verdict.reason), day)
     return {row.pk}
 
 

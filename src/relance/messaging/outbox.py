@@ -23,7 +23,8 @@ from django.db.models import Prefetch
 from relance.dunning.models import Action, StepRecord, TimelineEntry
 from relance.errors import DeliveryError, InputError, RateMissing, RelanceError
 from relance.ledger.models import Organization
-from relance.messaging import bulk, freshness, states
+from relance.messaging import bulk, causes, freshness, states
+from relance.messaging.causes import Cause, cause
 from relance.messaging.compose import (
     CONTACTS,
     FORMAL_NOTICE,
@@ -48,22 +49,25 @@ class Log:
         self.events: list[MessageEvent] = []
         self.timeline: list[TimelineEntry] = []
 
-    def move(self, row: OutboxMessage, target: str, cause: str, day: date) -> None:
+    def move(self, row: OutboxMessage, target: str, why: Cause | str, day: date) -> None:
+        """``why`` is worded in English on the event, in the reader's language on the
+        timeline (``relance.messaging.causes``)."""
         states.check_move(row.status, target)
-        self.events.append(_event(row, self.at, row.status, target, cause))
+        self.events.append(_event(row, self.at, row.status, target, str(why)))
         if target not in QUIET:
-            kind, summary = _timeline_line(row, target, cause)
+            kind, summary, params = _timeline_line(row, target, why)
             self.timeline.append(TimelineEntry(
                 customer_id=row.action.customer_id, day=day, action_id=row.action_id,
-                kind=kind, summary=summary))
+                kind=kind, summary=summary, params=params))
         row.status = target
 
-    def note(self, row: OutboxMessage, cause: str, day: date) -> None:
+    def note(self, row: OutboxMessage, why: Cause | str, day: date) -> None:
         """Something happened to ``row`` that is not a move (a re-render, an edit)."""
-        self.events.append(_event(row, self.at, row.status, row.status, cause))
+        self.events.append(_event(row, self.at, row.status, row.status, str(why)))
         self.timeline.append(TimelineEntry(
             customer_id=row.action.customer_id, day=day, action_id=row.action_id,
-            kind="message_changed", summary=f"{row.subject} – {cause}"))
+            kind="message_changed", summary=f"{row.subject} – {why}",
+            params=_with_cause({"subject": row.subject}, why)))
 
     def flush(self) -> None:
         bulk.insert(self.events)
@@ -71,15 +75,25 @@ class Log:
         self.events, self.timeline = [], []
 
 
-def _timeline_line(row: OutboxMessage, target: str, cause: str) -> tuple[str, str]:
-    """A move's line on the customer's timeline; a delivered statement says what went to
-    whom (``statement_sent``), as the customer page has always shown it."""
+def _timeline_line(row: OutboxMessage, target: str,
+                   why: Cause | str) -> tuple[str, str, dict]:
+    """A move's line on the customer's timeline (kind, English summary, values); a
+    delivered statement says what went to whom (``statement_sent``), as the customer
+    page has always shown it."""
     if target in states.DELIVERED and is_statement(row.action.step):
-        to = ", ".join(parseaddr(line)[1] for line in row.recipients.splitlines()
-                       if line.strip())
-        files = ", ".join(n for n in row.attachments.splitlines() if n) or row.subject
-        return "statement_sent", f"{files} sent to {to} – {cause}"
-    return f"message_{target}", f"{row.subject} – {cause}"
+        to = [parseaddr(line)[1] for line in row.recipients.splitlines() if line.strip()]
+        files = [n for n in row.attachments.splitlines() if n] or [row.subject]
+        return ("statement_sent", f"{', '.join(files)} sent to {', '.join(to)} – {why}",
+                _with_cause({"files": files, "to": to}, why))
+    return (f"message_{target}", f"{row.subject} – {why}",
+            _with_cause({"subject": row.subject}, why))
+
+
+def _with_cause(params: dict, why: Cause | str) -> dict:
+    """A line's values and its cause's; none for a cause given as a plain sentence, so
+    the line shows its English summary."""
+    kept = causes.stored(why)
+    return {**params, **kept} if kept else {}
 
 
 def _event(row: OutboxMessage, at: datetime, before: str, after: str,
@@ -213,10 +227,10 @@ def _insert(rows: list[OutboxMessage], at: datetime) -> None:
     """Insert the rows directly in their first status; the events record the move."""
     log = Log(at)
     for row in rows:
-        cause = {states.FAILED: f"cannot be drafted: {row.error}",
-                 states.AWAITING: "drafted; a person must approve it",
-                 states.APPROVED: "drafted; autopilot"}[row.target]
-        log.move(row, row.target, cause, row.action.day)
+        why = {states.FAILED: cause("cannot_draft", error=row.error),
+               states.AWAITING: cause("drafted_to_approve"),
+               states.APPROVED: cause("drafted_autopilot")}[row.target]
+        log.move(row, row.target, why, row.action.day)
     bulk.insert(rows, ids=True)
     log.flush()
 
@@ -234,13 +248,13 @@ def _threads(org: Organization, customers: set[int]) -> dict[int, list[str]]:
 
 # --- what a person does ------------------------------------------------------------------
 
-def _one(message: OutboxMessage, target: str, cause: str, at: datetime, day: date,
+def _one(message: OutboxMessage, target: str, why: Cause, at: datetime, day: date,
          **fields) -> OutboxMessage:
     with transaction.atomic():
         row = OutboxMessage.objects.select_for_update().select_related("action").get(
             pk=message.pk)
         log = Log(at)
-        log.move(row, target, cause, day)
+        log.move(row, target, why, day)
         for name, value in fields.items():
             setattr(row, name, value)
         row.save(update_fields=["status", *fields])
@@ -250,12 +264,12 @@ def _one(message: OutboxMessage, target: str, cause: str, at: datetime, day: dat
 
 def approve(message: OutboxMessage, by: str, at: datetime, day: date) -> OutboxMessage:
     """A person approves ``message``: it leaves at the next delivery inside the window."""
-    return _one(message, states.APPROVED, f"approved by {by}", at, day, next_attempt_at=None)
+    return _one(message, states.APPROVED, cause("approved", by=by), at, day, next_attempt_at=None)
 
 
 def skip(message: OutboxMessage, by: str, reason: str, at: datetime, day: date) -> OutboxMessage:
     """Do not send ``message``; the reason goes on the customer's timeline."""
-    return _one(message, states.CANCELLED, f"cancelled by {by}: {reason}", at, day)
+    return _one(message, states.CANCELLED, cause("cancelled", by=by, reason=reason), at, day)
 
 
 def edit(message: OutboxMessage, by: str, subject: str, body: str, at: datetime,
@@ -286,7 +300,7 @@ def retry(message: OutboxMessage, by: str, at: datetime, day: date) -> OutboxMes
                           template_of(action)))
     fields = {f: getattr(fresh, f) for f in ("subject", "body", "sender", "reply_to",
                                              "recipients", "files", "attachments")}
-    return _one(message, states.APPROVED, f"retried by {by}", at, day, attempts=0,
+    return _one(message, states.APPROVED, cause("retried", by=by), at, day, attempts=0,
                 next_attempt_at=None, error="", **fields)
 
 
@@ -304,7 +318,7 @@ def expire(org: Organization, day: date, at: datetime) -> int:
         reason = freshness.too_old(row.action.day, day,
                                    template_of(row.action, policies) == FORMAL_NOTICE)
         if reason:
-            moves.move(row, states.CANCELLED, f"not approved in time: {reason}", day)
+            moves.move(row, states.CANCELLED, cause("expired", reason=reason), day)
             expired.append(row.pk)
     with transaction.atomic():
         OutboxMessage.objects.filter(pk__in=expired).update(status=states.CANCELLED)

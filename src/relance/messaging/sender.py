@@ -48,6 +48,7 @@ from django.db.models import Q
 from relance.ledger.models import Organization
 from relance.messaging import journal, states
 from relance.messaging.build import ATTACHMENT_ERRORS, Built, build, fresh_look
+from relance.messaging.causes import cause
 from relance.messaging.models import OutboxMessage, SendingSettings
 from relance.messaging.outbox import Log
 from relance.messaging.rules import Failure, TokenBucket, classify, retry_delay
@@ -165,7 +166,7 @@ class Sender:
             moves = Log(self.now)
             for row in rows:
                 row.status = states.APPROVED  # what it was: the event says so
-                moves.move(row, states.SENDING, f"claimed by {self.token}", self.now.date())
+                moves.move(row, states.SENDING, cause("claimed", token=self.token), self.now.date())
             moves.flush()
         fault("claimed", self.on_the_wire)
         return rows
@@ -246,7 +247,8 @@ class Sender:
         row.headers, row.files, row.path = built.headers, built.files, receipt.path
         row.smtp_reply, row.sent_at, row.claimed_by = receipt.reply, self.now, ""
         row.error = ""  # an earlier attempt's failure is history now (in the events)
-        moves.move(row, target, f"{receipt.reply} ({self.transport.name})", self.day(row))
+        moves.move(row, target, cause("delivered", reply=receipt.reply,
+                                      transport=self.transport.name), self.day(row))
         if receipt.refused:
             refused = Failure(True, "refused: " + ", ".join(receipt.refused), receipt.refused)
             alert(row, refused, self.day(row), moves)
@@ -262,12 +264,14 @@ class Sender:
         self.outcome.postponed.append(f"{row.action.customer.ref} {row.action.step} "
                                       f"{row.action.day}: {failure.reason}; next attempt "
                                       f"{row.next_attempt_at:%Y-%m-%d %H:%M} UTC")
-        moves.move(row, states.APPROVED, f"temporary failure: {failure.reason}; next attempt "
-                   f"{row.next_attempt_at:%Y-%m-%d %H:%M} UTC", self.day(row))
+        moves.move(row, states.APPROVED, cause("temporary_failure", reason=failure.reason,
+                                               next=f"{row.next_attempt_at:%Y-%m-%d %H:%M}"),
+                   self.day(row))
 
     def fail(self, row, failure: Failure, moves: Log) -> None:
         row.error, row.claimed_by = failure.reason, ""
-        moves.move(row, states.FAILED, f"permanent failure: {failure.reason}", self.day(row))
+        moves.move(row, states.FAILED, cause("permanent_failure", reason=failure.reason),
+                   self.day(row))
         alert(row, failure, self.day(row), moves)
         self.outcome.failures.append(f"{row.action.customer.ref} {row.action.step} "
                                      f"{row.action.day}: {failure.reason}")
@@ -337,7 +341,8 @@ def alert(row: OutboxMessage, failure: Failure, day, moves: Log) -> None:
         "due_on": day, "outcome": ""})
     moves.timeline.append(TimelineEntry(
         customer_id=action.customer_id, day=day, action_id=action.pk, kind="message_alert",
-        summary=f"email not delivered ({failure.reason}): call the customer"))
+        summary=f"email not delivered ({failure.reason}): call the customer",
+        params={"reason": failure.reason}))
     log.warning("message %s to %s failed: %s", row.message_id, row.recipients, failure.reason)
 
 
@@ -380,10 +385,9 @@ def _settle(token: str, acks: dict[str, tuple[str, str]], now: datetime) -> int:
                 at, reply = acks[row.message_id]
                 row.smtp_reply, row.sent_at = reply, datetime.fromisoformat(at)
                 moves.move(row, states.WRITTEN if reply == "written" else states.SENT,
-                           f"{reply} (recovered from the journal of {token})", now.date())
+                           cause("recovered", reply=reply, token=token), now.date())
             else:
-                moves.move(row, states.APPROVED, f"sender {token} stopped before the server "
-                           "acknowledged it; sent again with the same Message-ID", now.date())
+                moves.move(row, states.APPROVED, cause("sent_again", token=token), now.date())
         OutboxMessage.objects.bulk_update(rows, ["status", "claimed_by", "smtp_reply", "sent_at"])
         moves.flush()
     return len(rows)

@@ -34,6 +34,7 @@ from relance.dunning.models import Action
 from relance.errors import InputError
 from relance.ledger.models import Customer
 from relance.messaging import states
+from relance.messaging.causes import cause
 from relance.messaging.compose import (
     STATEMENT,
     Draft,
@@ -128,7 +129,7 @@ def _drafted(customer: Customer, day: date, at: datetime, by: str) -> OutboxMess
     fill(row, draft(action))
     row.save()
     log = Log(at)
-    log.move(row, states.APPROVED, f"requested by {by}; no approval needed", day)
+    log.move(row, states.APPROVED, cause("requested", by=by), day)
     row.save(update_fields=["status"])
     log.flush()
     return row

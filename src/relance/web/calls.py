@@ -40,6 +40,7 @@ def log_call(task: Task, day: date, outcome: str, note: str = "", until: date | 
         open_dispute(customer, numbers, day, reason)
     summary = SUMMARIES[outcome] + (f" – {note.strip()}" if note.strip() else "")
     TimelineEntry.objects.create(customer=customer, day=day, kind="call", summary=summary,
+                                 params={"outcome": outcome, "note": note.strip()},
                                  action=task.action)
     task.done_on, task.outcome = day, summary
     task.save(update_fields=["done_on", "outcome"])
@@ -52,10 +53,11 @@ def close_task(task: Task, day: date, note: str = "") -> Task:
     TimelineEntry.objects.create(customer=task.customer, day=day, kind=f"task_{task.kind}",
                                  summary=f"{task.get_kind_display()} done"
                                  + (f" – {note.strip()}" if note.strip() else ""),
-                                 action=task.action)
+                                 params={"note": note.strip()}, action=task.action)
     return task
 
 
 def add_note(customer: Customer, day: date, text: str, author: str) -> TimelineEntry:
     return TimelineEntry.objects.create(customer=customer, day=day, kind="note",
-                                        summary=f"{author}: {text.strip()}")
+                                        summary=f"{author}: {text.strip()}",
+                                        params={"author": author, "text": text.strip()})

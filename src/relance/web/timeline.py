@@ -2,7 +2,8 @@
 
 Every message is shown with its full content (PRODUCT.md: every exchange is
 traceable), and payments and credit notes appear on the day they are dated even
-when the import that brought them wrote no timeline line.
+when the import that brought them wrote no timeline line. Each line is worded in the
+reader's language when the page is made (``relance.dunning.wording``).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from relance.dunning import wording
 from relance.dunning.models import TimelineEntry
 from relance.ledger.models import Credit, Customer
 from relance.messaging.models import OutboxMessage
@@ -31,8 +33,8 @@ def of(customer: Customer, limit: int = 300) -> list[Event]:
     action_ids = {e.action_id for e in entries if e.action_id}
     messages = {m.action_id: m for m in OutboxMessage.objects.filter(action_id__in=action_ids)}
     shown_credits = {e.credit_id for e in entries if e.credit_id}
-    events = [Event(e.day, e.kind, e.summary, _message_of(e, messages), e.credit, e.pk)
-              for e in entries]
+    events = [Event(e.day, e.kind, wording.worded(e.kind, e.params, e.summary),
+                    _message_of(e, messages), e.credit, e.pk) for e in entries]
     events += [Event(c.date, c.kind, c.reference or c.number, None, c, 0)
                for c in customer.credits.order_by("-date", "-id")[:limit]
                if c.pk not in shown_credits]
