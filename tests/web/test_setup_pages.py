@@ -134,3 +134,13 @@ def _file(name: str, data: bytes):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, data)
+
+
+def test_settings_refuse_payment_terms_over_the_legal_limit(alice, w):
+    response = alice.post("/o/acme/settings/", {
+        "section": "terms", "terms-payment_terms_days": "61", "terms-country": "FR",
+        "terms-subdivision": "", "terms-timezone": "Europe/Paris"})
+    assert response.status_code == 400
+    assert "La loi autorise 60 jours au plus (L441-10)." in response.content.decode()
+    w["acme"].refresh_from_db()
+    assert w["acme"].payment_terms_days == 30

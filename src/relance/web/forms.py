@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from relance.core.policy import CHANNELS
 from relance.dunning.events import latest_promise
+from relance.ledger.checks import check_payment_terms, check_siren
 from relance.ledger.models import Membership, Organization
 from relance.web.models import SmtpSettings
 
@@ -235,12 +236,7 @@ class IdentityForm(forms.ModelForm):
         widgets = {"address": forms.Textarea(attrs={"rows": 3})}
 
     def clean_siren(self):
-        from stdnum.fr import siren
-
-        value = self.cleaned_data["siren"].replace(" ", "")
-        if value and not siren.is_valid(value):
-            raise forms.ValidationError(_("A SIREN has 9 digits and a valid check digit."))
-        return value
+        return check_siren(self.cleaned_data["siren"])
 
     def clean_iban(self):
         from stdnum import iban
@@ -271,11 +267,7 @@ class TermsForm(forms.ModelForm):
                                        "“Alsace-Moselle” for its two extra holidays.")}
 
     def clean_payment_terms_days(self):
-        days = self.cleaned_data["payment_terms_days"]
-        if days > 60:
-            # Code de commerce L441-10: 60 days from the invoice date at most.
-            raise forms.ValidationError(_("French law allows 60 days at most (L441-10)."))
-        return days
+        return check_payment_terms(self.cleaned_data["payment_terms_days"])
 
     def clean_timezone(self):
         from zoneinfo import available_timezones
