@@ -24,6 +24,7 @@ SHORT = {"name": "court", "min_gap": 5, "threshold": "10.00", "steps": [
     ({"steps": [{"name": "relance_3", "channel": "email", "offset": 5}]},
      "missing template for step(s): relance_3"),
     ({"threshold": 1.5}, "threshold"),
+    ({"threshold": "1e30"}, "threshold: must be under 10,000,000,000,000"),
     ({"name": "standard"}, "name"),
 ])
 def test_a_bad_scenario_is_refused_with_a_clear_message(org, change, message):
