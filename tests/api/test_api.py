@@ -163,9 +163,19 @@ def test_a_collector_allocates_a_bank_credit_the_matcher_left(w):
                                content_type="application/json").status_code == 403
     unknown = client("carl").post(url, {"invoices": ["F-999"]}, content_type="application/json")
     assert unknown.status_code == 400 and unknown.json()["code"] == "bad_input"
+    twice = client("carl").post(url, {"invoices": ["F-101", "F-101"]},
+                                content_type="application/json")
+    assert twice.status_code == 400
+    assert twice.json() == {"code": "bad_input",
+                            "message": "factures : F-101 citée plus d’une fois"}
     done = client("carl").post(url, {"invoices": ["F-101"]}, content_type="application/json")
     assert done.status_code == 200 and done.json()["status"] == "matched"
     assert balance_of(Invoice.objects.get(organization=w["acme"], number="F-101")) == 0
+    # the reasons are the collector's decision now, not the matcher's stale doubts
+    assert done.json()["reasons"] == [{"code": "by_hand", "params": {"invoices": "F-101"},
+                                       "message": "affectée par un chargé de recouvrement : F-101"}]
+    [item] = client("vera", "en").get(f"{API}/orgs/acme/bank-lines", {"status": "matched"}).json()
+    assert [r["message"] for r in item["reasons"]] == ["allocated by a collector: F-101"]
 
 
 def test_the_openapi_schema_and_its_page_are_served_without_a_cdn(w):
