@@ -162,6 +162,8 @@ TEMPLATES[0]["OPTIONS"]["context_processors"].append("relance.web.context.interf
 # French unless the user picks English (not the browser's language): see relance.web.language.
 MIDDLEWARE[MIDDLEWARE.index("django.middleware.locale.LocaleMiddleware")] = \
     "relance.web.language.LanguageMiddleware"
+# The API's 404 and 405 as its JSON errors, worded in the language chosen above.
+MIDDLEWARE.append("relance.api.problems.JsonProblems")
 # Password-reset links go out through Django's mailer: the SMTP relay when one is set,
 # otherwise a file per message in the outbox folder, like the reminders.
 MAILERS = {"default": {

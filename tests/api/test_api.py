@@ -28,8 +28,8 @@ INVOICES = ("number;customer_ref;issue_date;due_date;amount\n"
             "F-501;C2;31/02/2026;2026-04-09;10\n")
 
 
-def client(username: str | None, language: str = "fr") -> Client:
-    headers = {"Accept-Language": language}
+def client(username: str | None, language: str | None = "fr") -> Client:
+    headers = {"Accept-Language": language} if language else {}
     if username:
         token = base64.b64encode(f"{username}:{PASSWORD}".encode()).decode()
         headers["Authorization"] = f"Basic {token}"
@@ -163,9 +163,19 @@ def test_a_collector_allocates_a_bank_credit_the_matcher_left(w):
                                content_type="application/json").status_code == 403
     unknown = client("carl").post(url, {"invoices": ["F-999"]}, content_type="application/json")
     assert unknown.status_code == 400 and unknown.json()["code"] == "bad_input"
+    twice = client("carl").post(url, {"invoices": ["F-101", "F-101"]},
+                                content_type="application/json")
+    assert twice.status_code == 400
+    assert twice.json() == {"code": "bad_input",
+                            "message": "factures : F-101 citée plus d’une fois"}
     done = client("carl").post(url, {"invoices": ["F-101"]}, content_type="application/json")
     assert done.status_code == 200 and done.json()["status"] == "matched"
     assert balance_of(Invoice.objects.get(organization=w["acme"], number="F-101")) == 0
+    # the reasons are the collector's decision now, not the matcher's stale doubts
+    assert done.json()["reasons"] == [{"code": "by_hand", "params": {"invoices": "F-101"},
+                                       "message": "affectée par un chargé de recouvrement : F-101"}]
+    [item] = client("vera", "en").get(f"{API}/orgs/acme/bank-lines", {"status": "matched"}).json()
+    assert [r["message"] for r in item["reasons"]] == ["allocated by a collector: F-101"]
 
 
 def test_the_openapi_schema_and_its_page_are_served_without_a_cdn(w):
@@ -208,3 +218,48 @@ def test_a_file_over_the_upload_limit_is_refused_before_reading(w, monkeypatch):
     assert answer.status_code == 400
     assert answer.json() == {"code": "too_large",
                              "message": "The file is larger than the limit of 1 MB."}
+
+
+def test_every_error_is_json_in_the_caller_s_language(w):
+    def answer(language: str | None, method: str, url: str, **kwargs):
+        return getattr(client("carl", language), method)(url, **kwargs)
+
+    aged = f"{API}/orgs/acme/reports/aged"
+    allocate = f"{API}/orgs/acme/bank-lines/1/allocate"
+    cases = [  # French without Accept-Language, as the README says
+        (("get", aged, {"data": {"date": "abc"}}), 400, "invalid",
+         "date : une date au format AAAA-MM-JJ est attendue (2026-03-16), reçu 'abc'",
+         "date: expected a day as YYYY-MM-DD (2026-03-16), got 'abc'"),
+        (("get", f"{API}/orgs/acme/reports/ageing", {}), 400, "invalid",
+         "report : attendu l’une des valeurs : aged, dso, forecast",
+         "report: expected one of: aged, dso, forecast"),
+        (("get", f"{API}/orgs/acme/imports", {"data": {"limit": "0"}}), 400, "invalid",
+         "limit : doit valoir au moins 1", "limit: must be 1 or more"),
+        (("get", f"{API}/orgs/acme/imports", {"data": {"limit": "dix"}}), 400, "invalid",
+         "limit : un nombre entier est attendu", "limit: expected a whole number"),
+        (("get", f"{API}/orgs/acme/bank-lines", {"data": {"status": "done", "limit": "5000"}}),
+         400, "invalid", "status : attendu l’une des valeurs : review, unmatched, matched, "
+                         "debit ; limit : doit valoir au plus 1000",
+         "status: expected one of: review, unmatched, matched, debit; limit: must be 1000 "
+         "or less"),
+        (("post", allocate, {"data": "{", "content_type": "application/json"}), 400,
+         "bad_body", "le corps de la requête n’est pas du JSON valide",
+         "the request body is not valid JSON"),
+        (("post", allocate, {"data": {"invoices": "F-1"}, "content_type": "application/json"}),
+         400, "invalid", "invoices : une liste est attendue", "invoices: expected a list"),
+        (("delete", aged, {}), 405, "method_not_allowed",
+         "DELETE n’est pas permis à cette adresse ; permis : GET",
+         "DELETE is not allowed at this address; allowed: GET"),
+        (("get", f"{API}/nope", {}), 404, "not_found",
+         "aucune adresse de l’API ne correspond : /api/v1/nope",
+         "no such address in the API: /api/v1/nope"),
+    ]
+    for (method, url, kwargs), status, code, french, english in cases:
+        for language, message in ((None, french), ("fr", french), ("en", english)):
+            got = answer(language, method, url, **kwargs)
+            assert got.status_code == status, (url, got.content)
+            assert got["Content-Type"].startswith("application/json")
+            assert got.json() == {"code": code, "message": message}, got.json()
+    assert answer("en", "delete", aged)["Allow"] == "GET"
+    page = Client().get("/o/nope/")  # the pages keep their HTML answers
+    assert not page["Content-Type"].startswith("application/json")

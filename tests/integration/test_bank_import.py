@@ -84,6 +84,16 @@ def test_a_doubtful_payment_waits_for_review_then_is_accepted(book):
     assert balance_of(Invoice.objects.get(number="F-101")) == 0
     line.refresh_from_db()
     assert line.status == "matched"
+    # the collector's decision is the reason now, not the matcher's doubt
+    assert line.reasons == [{"code": "by_hand", "params": {"invoices": "F-101"}}]
+
+
+def test_a_line_assigned_to_a_customer_says_so(book):
+    import_statement(book, camt(("300.50", "2026-03-13", "M. DUPONT", "REGLEMENT")))
+    assign(BankLine.objects.get(), book.customers.get(ref="C1"))
+    line = BankLine.objects.get()
+    assert line.status == "matched"
+    assert line.reasons == [{"code": "assigned_by_hand", "params": {"customer": "C1"}}]
 
 
 def test_an_accepted_payment_pays_the_invoices_in_the_order_quoted(book):
@@ -117,6 +127,7 @@ def test_a_line_is_accepted_once(book):
 @pytest.mark.parametrize(("numbers", "message"), [
     (["F-999", "F-101"], "no invoice F-999 in this organization"),
     (["F-101", "F-200"], "invoices of one customer"),
+    (["F-101", "F-100", "F-101"], "F-101 named more than once"),
 ])
 @pytest.mark.usefixtures("english")
 def test_an_acceptance_naming_wrong_invoices_is_refused(book, numbers, message):

@@ -24,6 +24,7 @@ SHORT = {"name": "court", "min_gap": 5, "threshold": "10.00", "steps": [
     ({"steps": [{"name": "relance_3", "channel": "email", "offset": 5}]},
      "missing template for step(s): relance_3"),
     ({"threshold": 1.5}, "threshold"),
+    ({"threshold": "1e30"}, "threshold: must be under 10,000,000,000,000"),
     ({"name": "standard"}, "name"),
 ])
 def test_a_bad_scenario_is_refused_with_a_clear_message(org, change, message):
@@ -47,3 +48,17 @@ def test_an_assigned_scenario_drives_the_next_run(book):
 def test_assigning_an_unknown_scenario_fails(book):
     with pytest.raises(NotFound):
         assign(book.customers.get(ref="C1"), "nope")
+
+
+def test_policy_add_refuses_two_steps_of_the_same_name(org, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    from relance.dunning.models import Policy
+
+    path = tmp_path / "court.yaml"
+    path.write_text("name: court\nsteps:\n"
+                    "  - {name: reminder_1, channel: email, offset: 3}\n"
+                    "  - {name: reminder_1, channel: email, offset: 3}\n")
+    with pytest.raises(CommandError, match="step name used twice: reminder_1"):
+        call_command("policy", "--org", "acme", "add", str(path))
+    assert not Policy.objects.exists()

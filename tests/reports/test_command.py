@@ -73,7 +73,33 @@ def test_xlsx_needs_a_file(hand):
 
 def test_an_unknown_organization(hand):
     with pytest.raises(CommandError, match="no organization 'nope'"):
-        report("aged", "--org", "nope")
+        report("aged", "--org", "nope", "--language", "en")
+
+
+@pytest.mark.parametrize(("language", "messages"), [
+    ("fr", ["aucune organisation 'nope' ; créez-la avec : relance init --org nope",
+            "--date : une date comme 2026-03-12 est attendue, reçu '2026-02-30'",
+            "--date : 9999-12-31 est hors des années 1900 à 2999",
+            "--format xlsx demande --out FICHIER",
+            "rapport aged écrit dans {out}"]),
+    ("en", ["no organization 'nope'; create it with: relance init --org nope",
+            "--date: expected a date like 2026-03-12, got '2026-02-30'",
+            "--date: 9999-12-31 is outside the years 1900 to 2999",
+            "--format xlsx needs --out FILE",
+            "aged report written to {out}"]),
+])
+def test_every_message_is_in_the_command_s_language(hand, tmp_path, language, messages):
+    out = tmp_path / "a.xlsx"
+    said = []
+    for args in (("--org", "nope"), ("--date", "2026-02-30"), ("--date", "9999-12-31"),
+                 ("--format", "xlsx")):
+        with pytest.raises(CommandError) as refused:
+            report("aged", "--language", language, *(("--org", "atelier") if args[0] != "--org"
+                                                     else ()), *args)
+        said.append(str(refused.value))
+    said.append(report("aged", "--language", language, "--date", "2025-06-30", "--out",
+                       str(out)).strip())
+    assert said == [m.format(out=out) for m in messages]
 
 
 @pytest.mark.parametrize(("args", "message"), [

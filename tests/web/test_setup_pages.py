@@ -134,3 +134,28 @@ def _file(name: str, data: bytes):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, data)
+
+
+def test_settings_refuse_payment_terms_over_the_legal_limit(alice, w):
+    response = alice.post("/o/acme/settings/", {
+        "section": "terms", "terms-payment_terms_days": "61", "terms-country": "FR",
+        "terms-subdivision": "", "terms-timezone": "Europe/Paris"})
+    assert response.status_code == 400
+    assert "La loi autorise 60 jours au plus (L441-10)." in response.content.decode()
+    w["acme"].refresh_from_db()
+    assert w["acme"].payment_terms_days == 30
+
+
+def test_two_steps_of_the_same_name_are_refused_naming_the_step(alice, w):
+    # The second reminder_1 equals the standard scenario's step that the page shows.
+    for steps in ([("reminder_1", "email", "3"), ("reminder_1", "email", "3")],
+                  [("reminder_1", "email", "3"), ("reminder_1", "email", "10"),
+                   ("formal_notice", "letter", "30"), ("formal_notice", "letter", "40")]):
+        response = alice.post("/o/acme/scenarios/new/", scenario("doux", steps))
+        assert response.status_code == 400
+        page = response.content.decode()
+        assert 'id="id_steps-1-name_error"' in page
+        assert ("Une autre étape s’appelle déjà « reminder_1 » : donnez à chaque étape son "
+                "propre nom." in page)
+    assert "« formal_notice »" in page and 'id="id_steps-3-name_error"' in page
+    assert not Policy.objects.exists()

@@ -19,7 +19,9 @@ from ninja import File, Form, NinjaAPI, Query, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.files import UploadedFile
 from pydantic import BeforeValidator
+from pydantic_core import PydanticCustomError
 
+from relance.api import problems
 from relance.api.access import AUTH, member
 from relance.errors import FormatError, InputError, NotFound
 from relance.formats.problems import unreadable
@@ -72,6 +74,8 @@ def not_found(request: HttpRequest, exc: NotFound) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def refused(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 400 and str(exc).startswith(problems.UNPARSABLE_BODY):
+        return _problem(request, 400, *problems.unparsable_body())
     codes = {403: "forbidden", 404: "not_found"}
     return _problem(request, exc.status_code, codes.get(exc.status_code, "error"), str(exc))
 
@@ -86,10 +90,9 @@ def unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpResponse
 
 @api.exception_handler(ValidationError)
 def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    """A parameter of the wrong shape: 400 like any bad input, naming each one."""
-    wrong = "; ".join(f"{'.'.join(str(p) for p in error['loc'][1:]) or error['loc'][0]}: "
-                      f"{error['msg']}" for error in exc.errors)
-    return _problem(request, 400, "invalid", wrong)
+    """A parameter of the wrong shape: 400 like any bad input, naming each one in the
+    caller's language."""
+    return _problem(request, 400, "invalid", problems.invalid_parameters(exc.errors))
 
 
 # ------------------------------------------------------------------ organizations
@@ -122,7 +125,8 @@ def _iso_day(value: object) -> date:
             return date.fromisoformat(value)
         except ValueError:
             pass
-    raise ValueError(f"expected a day as YYYY-MM-DD (2026-03-16), got {value!r}")
+    raise PydanticCustomError("not_a_day", "expected a day as YYYY-MM-DD (2026-03-16), "
+                              "got {value}", {"value": repr(value)})
 
 
 IsoDay = Annotated[date, BeforeValidator(_iso_day)]

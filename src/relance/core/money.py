@@ -16,6 +16,10 @@ _MINOR_UNITS = {"JPY": 0, "KRW": 0, "ISK": 0, "CLP": 0, "XOF": 0, "XAF": 0, "XPF
                 "BHD": 3, "KWD": 3, "OMR": 3, "TND": 3, "JOD": 3}
 
 CENT = Decimal("0.01")
+#: Ten thousand billion: no invoice, promise or bank movement a collector handles comes
+#: near it, so a larger amount is a misread column or a typing error. Below it, an amount
+#: in minor units fits the database's 64-bit integers with room to sum a whole book.
+TOO_LARGE = Decimal(10) ** 13
 
 
 class MoneyError(ValueError):

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from relance.core.money import MoneyError, to_decimal
+from relance.core.money import TOO_LARGE, MoneyError, to_decimal
 from relance.errors import ScenarioError
 
 CHANNELS = ("email", "call", "letter", "task", "portal")
@@ -143,4 +143,6 @@ def _amount(value: Any, where: str) -> Decimal:
         raise ScenarioError(f"{where}: expected an amount as text like \"1.00\" ({exc})") from None
     if amount < 0:
         raise ScenarioError(f"{where}: must not be negative")
+    if amount >= TOO_LARGE:
+        raise ScenarioError(f"{where}: must be under {TOO_LARGE:,.0f}")
     return amount

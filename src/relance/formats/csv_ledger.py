@@ -21,7 +21,7 @@ language           no        fr (default) or en
 kind               no        b2b (default) or b2c
 siren              no        9 digits, checked (Luhn)
 address            no        postal address (shown on formal notices)
-payment_terms_days no        days from invoice date to due date
+payment_terms_days no        days from invoice date to due date, 0 to 60 (L441-10)
 ================== ========= ==================================================
 
 Invoices: ``number``, ``customer_ref``, ``issue_date``, ``due_date``, ``amount``
@@ -44,6 +44,7 @@ from decimal import Decimal, InvalidOperation
 from stdnum.fr import siren as siren_check
 
 from relance.core.money import quantum
+from relance.core.terms import MAX_PAYMENT_TERMS_DAYS, payment_terms_problem
 from relance.formats import RowError
 from relance.formats.problems import Problem, as_row_error, unreadable
 
@@ -164,13 +165,25 @@ def _contact(line: int, r: dict[str, str]) -> ContactRow:
     siren = re.sub(r"\s", "", r.get("siren", ""))
     if siren and not siren_check.is_valid(siren):
         raise _problem("not_a_siren", "siren", text=siren)
-    terms = r.get("payment_terms_days", "")
-    if terms and not terms.isdigit():
-        raise _problem("not_a_number_of_days", "payment_terms_days", text=terms)
     return ContactRow(line, r["customer_ref"], r.get("customer_name", ""), r.get("email", ""),
                       role, r.get("first_name", ""), r.get("last_name", ""), r.get("phone", ""),
-                      language, kind, siren, int(terms) if terms else None,
-                      r.get("address", ""))
+                      language, kind, siren, _payment_terms(r), r.get("address", ""))
+
+
+def _payment_terms(r: dict[str, str]) -> int | None:
+    """The customer's payment terms in days, within what the settings page allows for the
+    organization's (Code de commerce L441-10: 60 days at most); None when the cell is
+    empty (the organization's terms apply)."""
+    terms = r.get("payment_terms_days", "")
+    if not terms:
+        return None
+    if not (terms.isascii() and terms.isdigit()):
+        raise _problem("not_a_number_of_days", "payment_terms_days", text=terms)
+    days = int(terms)
+    if payment_terms_problem(days):
+        raise _problem("payment_terms_over_limit", "payment_terms_days", text=days,
+                       limit=MAX_PAYMENT_TERMS_DAYS)
+    return days
 
 
 def _invoice(line: int, r: dict[str, str]) -> InvoiceRow:

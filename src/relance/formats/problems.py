@@ -99,6 +99,8 @@ CSV_LEDGER: dict[str, str] = {
     "not_a_choice": "expected one of {choices}, got {text!r}",
     "not_a_siren": "{text!r} is not a valid SIREN",
     "not_a_number_of_days": "expected a number of days, got {text!r}",
+    "payment_terms_over_limit": "{text} days of payment terms; French law allows {limit} at "
+                                "most (L441-10)",
 }
 
 #: E-invoices (``relance.formats.einvoice``): every problem names its field by the

@@ -20,8 +20,8 @@ from datetime import date
 
 from django.db import transaction
 
-from relance.core.money import MoneyError, to_minor
-from relance.formats.bank import TOO_LARGE, BankStatement, detect_and_parse, same_account
+from relance.core.money import TOO_LARGE, MoneyError, to_minor
+from relance.formats.bank import BankStatement, detect_and_parse, same_account
 from relance.formats.bank.problems import row_error, unreadable
 from relance.imports import bank_csv
 from relance.imports.report import ImportReport

@@ -95,6 +95,8 @@ SENTENCES = {
     "not_a_siren": _noop("“%(text)s” is not a valid SIREN (9 digits, the last one a check "
                          "digit)."),
     "not_a_number_of_days": _noop("“%(text)s” is not a number of days."),
+    "payment_terms_over_limit": _noop("%(text)s days of payment terms: French law allows "
+                                      "%(limit)s days at most (Code de commerce L441-10)."),
     # E-invoices: the sentence names the field.
     "missing_term": _noop("The mandatory field “%(label)s” (%(term)s) is missing."),
     "term_not_an_amount": _noop("The field “%(label)s” (%(term)s) holds “%(text)s”, which is "

@@ -43,6 +43,8 @@ SENTENCES = {
                           "(%(rival_score)s); to check"),
     "weak_evidence": _noop("not enough evidence to match automatically; to check"),
     "already_matched": _noop("already matched by an earlier line: %(invoices)s; to check"),
+    "by_hand": _noop("allocated by a collector: %(invoices)s"),
+    "assigned_by_hand": _noop("recorded by a collector as a payment of %(customer)s"),
 }
 
 

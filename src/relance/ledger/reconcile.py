@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from relance.core.matching import Matcher, MatchResult, OpenItem
+from relance.core.matching.records import reason
 from relance.core.money import from_minor, to_minor
 from relance.errors import InputError
 from relance.ledger import reasons
@@ -80,8 +81,18 @@ def apply_result(line: BankLine, result: MatchResult) -> str:
 
 def accept(line: BankLine, invoice_numbers: Sequence[str]) -> Credit:
     """A collector says which invoices ``line`` pays, allocated in the order quoted;
-    what is left after them stays the customer's unallocated credit."""
-    numbers = list(dict.fromkeys(invoice_numbers))
+    what is left after them stays the customer's unallocated credit. An invoice named
+    twice is refused, not merged: the collector meant two invoices or made a typo, and
+    either way the allocation would not be the one they read back.
+
+    The line's reasons become the collector's decision (``by_hand``): the matcher's
+    ("nothing matches", "to check") no longer explain a matched line; its candidates
+    stay, as what the matcher had suggested."""
+    numbers = list(invoice_numbers)
+    twice = sorted({n for n in numbers if numbers.count(n) > 1})
+    if twice:
+        raise InputError(_("invoices: %(numbers)s named more than once") % {
+            "numbers": ", ".join(twice)})
     found = {i.number: i for i in with_balance(Invoice.objects.filter(
         organization=line.organization, number__in=numbers))}
     unknown = [n for n in numbers if n not in found]
@@ -101,18 +112,21 @@ def accept(line: BankLine, invoice_numbers: Sequence[str]) -> Credit:
         line = _open_credit_line(line)
         credit = _record_payment(line, [(i.number, i.amount) for i in invoices], Decimal(0))
         line.status = "matched"
-        line.save(update_fields=["credit", "status"])
+        line.reasons = reasons.stored([reason("by_hand", invoices=tuple(numbers))])
+        line.save(update_fields=["credit", "status", "reasons"])
     return credit
 
 
 def assign(line: BankLine, customer: Customer) -> Credit:
-    """Record ``line`` as the customer's payment, allocated by the ordinary rule."""
+    """Record ``line`` as the customer's payment, allocated by the ordinary rule; its
+    reasons become the collector's decision (``assigned_by_hand``)."""
     with transaction.atomic():
         line = _open_credit_line(line)
         credit = _credit(line, customer)
         allocate_credit(credit)
         line.credit, line.status = credit, "matched"
-        line.save(update_fields=["credit", "status"])
+        line.reasons = reasons.stored([reason("assigned_by_hand", customer=customer.ref)])
+        line.save(update_fields=["credit", "status", "reasons"])
     _after_payment(customer, line)
     return credit
 

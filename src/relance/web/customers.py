@@ -50,8 +50,13 @@ def filtered(org, form: CustomerFilterForm, as_of):
     return customers
 
 
-def page_number(text: str) -> int:
-    return max(int(text), 1) if text.isdigit() else 1
+def page_number(text: str, count: int) -> int:
+    """The page asked for, clamped to the pages there are (``count`` rows): a number past
+    the last page shows the last one, not an offset the database cannot take (SQLite and
+    PostgreSQL refuse offsets beyond 64 bits)."""
+    last = max(1, -(-count // PAGE))
+    asked = int(text) if text.isascii() and text.isdigit() else 1
+    return min(max(asked, 1), last)
 
 
 @org_view()
@@ -61,10 +66,11 @@ def customer_list(request: HttpRequest, org) -> HttpResponse:
         "username")
     form = CustomerFilterForm(request.GET or None, collectors=collectors,
                               policies=policy_names(org))
-    page = page_number(request.GET.get("page", ""))
+    customers = filtered(org, form, as_of)
+    page = page_number(request.GET.get("page", ""), customers.count())
     # The page's ids first, balances for those rows only: summing every customer's
     # invoices to show fifty of them would grow with the book.
-    ids = list(filtered(org, form, as_of).order_by("name", "id").values_list("pk", flat=True)
+    ids = list(customers.order_by("name", "id").values_list("pk", flat=True)
                [(page - 1) * PAGE: page * PAGE + 1])
     rows = list(customer_balances(org.customers.filter(pk__in=ids[:PAGE]), as_of)
                 .select_related("collector").order_by("name", "id"))

@@ -15,8 +15,10 @@ from django import forms
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from relance.core.money import TOO_LARGE
 from relance.core.policy import CHANNELS
 from relance.dunning.events import latest_promise
+from relance.ledger.checks import check_payment_terms, check_siren
 from relance.ledger.models import Membership, Organization
 from relance.web.models import SmtpSettings
 
@@ -26,7 +28,12 @@ TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
 class AmountField(forms.CharField):
-    """An amount typed the French or English way (``1 234,56`` or ``1234.56``) → Decimal."""
+    """An amount typed the French or English way (``1 234,56`` or ``1234.56``) → Decimal.
+
+    Amounts from ten thousand billion up (``money.TOO_LARGE``, the bank import's limit)
+    are refused before any arithmetic: ``1e30`` has more digits than a Decimal context
+    rounds to cents, and its cents would not fit the database's integers.
+    """
 
     default_error_messages = {"invalid": _("Enter an amount such as 1 234,56.")}
 
@@ -39,6 +46,9 @@ class AmountField(forms.CharField):
             amount = Decimal(cleaned)
         except InvalidOperation:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+        if amount.is_finite() and abs(amount) >= TOO_LARGE:
+            raise forms.ValidationError(_("Enter an amount under ten thousand billion."),
+                                        code="too_large")
         if not amount.is_finite() or amount <= 0 or amount != amount.quantize(Decimal("0.01")):
             raise forms.ValidationError(_("Enter a positive amount with at most two decimals."))
         return amount
@@ -235,12 +245,7 @@ class IdentityForm(forms.ModelForm):
         widgets = {"address": forms.Textarea(attrs={"rows": 3})}
 
     def clean_siren(self):
-        from stdnum.fr import siren
-
-        value = self.cleaned_data["siren"].replace(" ", "")
-        if value and not siren.is_valid(value):
-            raise forms.ValidationError(_("A SIREN has 9 digits and a valid check digit."))
-        return value
+        return check_siren(self.cleaned_data["siren"])
 
     def clean_iban(self):
         from stdnum import iban
@@ -271,11 +276,7 @@ class TermsForm(forms.ModelForm):
                                        "“Alsace-Moselle” for its two extra holidays.")}
 
     def clean_payment_terms_days(self):
-        days = self.cleaned_data["payment_terms_days"]
-        if days > 60:
-            # Code de commerce L441-10: 60 days from the invoice date at most.
-            raise forms.ValidationError(_("French law allows 60 days at most (L441-10)."))
-        return days
+        return check_payment_terms(self.cleaned_data["payment_terms_days"])
 
     def clean_timezone(self):
         from zoneinfo import available_timezones

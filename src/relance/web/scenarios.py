@@ -59,13 +59,25 @@ def scenario_edit(request: HttpRequest, org, name: str | None = None) -> HttpRes
     row = get_for_org(PolicyRow, org, name=name) if name else None
     initial, steps = _initial(policy_named(org, name) if row else None)
     form = ScenarioForm(request.POST or None, initial=initial)
-    formset = StepFormSet(request.POST or None, initial=steps, prefix="steps")
+    formset = step_formset(request.POST or None, steps)
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         if _save(org, form, formset):
             flash.success(request, _("Scenario saved."))
             return redirect("web:scenarios", org=org.slug)
     return render(request, "web/scenario.html", {"form": form, "formset": formset, "row": row},
                   status=400 if request.method == "POST" else 200)
+
+
+def step_formset(data, steps: list[dict]):
+    """The steps' forms: shown with the scenario's steps, read from what was posted only.
+
+    Given the steps as initial values, a posted step equal to one of them in a form past
+    ``INITIAL_FORMS`` counts as unchanged, hence empty, and would be dropped unseen: a
+    second ``reminder_1`` identical to the standard one vanished instead of being refused.
+    """
+    if data is not None:
+        return StepFormSet(data, prefix="steps")
+    return StepFormSet(initial=steps, prefix="steps")
 
 
 def _save(org, form: ScenarioForm, formset) -> bool:
@@ -91,15 +103,17 @@ def _place_error(form, formset, rows, message: str) -> None:
     named = [f for f in formset if f.cleaned_data.get("name")]
     by_name = {f.cleaned_data["name"]: f for f in named}
     order = re.search(r"offsets out of order: (\S+) \((-?\d+)\) comes after (\S+)", message)
-    twice = re.search(r"step name used twice: (\S+)", message)
+    twice = re.search(r"step name used twice: ([\w-]+(?:, [\w-]+)*)", message)
     indexed = re.search(r"steps\[(\d+)\]\.(\w+)", message)
     if order and order.group(1) in by_name:
         by_name[order.group(1)].add_error("offset", _(
             "Each step must come after the one before: %(step)s comes after %(previous)s.")
             % {"step": order.group(1), "previous": order.group(3)})
-    elif twice and twice.group(1) in by_name:
-        [f for f in named if f.cleaned_data["name"] == twice.group(1)][-1].add_error(
-            "name", _("Two steps cannot have the same name."))
+    elif twice and set(twice.group(1).split(", ")) <= set(by_name):
+        # The last form of each name, found before add_error takes the names away.
+        for step, last in {step: by_name[step] for step in twice.group(1).split(", ")}.items():
+            last.add_error("name", _("Another step is already named “%(step)s”: give each "
+                                     "step its own name.") % {"step": step})
     elif "missing template" in message:
         step = next((f for f in named if f.cleaned_data["name"] in message), None)
         (step or form).add_error("template" if step else None,

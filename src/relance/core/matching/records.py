@@ -113,7 +113,7 @@ def reason(code: str, **values: object) -> Reason:
                                else str(value)) for name, value in values.items()))
 
 
-#: Every reason the matcher gives, with its values.
+#: Every reason the matcher gives, with its values, and those of a collector's decision.
 REASON_CODES = {
     "quoted": ("invoice",),                    # the invoice number in the remittance
     "quoted_rf": ("invoice",),                 # its RF creditor reference (ISO 11649)
@@ -131,6 +131,9 @@ REASON_CODES = {
     "close_rivals": ("best", "best_score", "rival", "rival_score"),
     "weak_evidence": (),                       # nothing strong enough: review
     "already_matched": ("invoices",),          # settled by an earlier line: review
+    # A collector's decision on a line under review (relance.ledger.reconcile).
+    "by_hand": ("invoices",),                  # allocated by a collector to these invoices
+    "assigned_by_hand": ("customer",),         # recorded by a collector as this customer's
 }
 
 

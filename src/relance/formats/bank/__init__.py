@@ -52,7 +52,6 @@ if TYPE_CHECKING:
 
 #: Larger files are refused before parsing: a month of statements is far below this.
 MAX_BYTES = 50 * 1024 * 1024
-TOO_LARGE = Decimal(10) ** 13  # ten thousand billion: a column misread, not a movement
 
 
 @dataclass(frozen=True, slots=True)

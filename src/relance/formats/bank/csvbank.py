@@ -24,10 +24,9 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
-from relance.core.money import quantum
+from relance.core.money import TOO_LARGE, quantum  # TOO_LARGE: a column misread
 from relance.formats import RowError
 from relance.formats.bank import (
-    TOO_LARGE,
     BankLine,
     BankStatement,
     Parser,

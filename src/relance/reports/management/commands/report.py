@@ -13,6 +13,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
+from django.utils.translation import gettext
 
 from relance.errors import InputError
 from relance.ledger.management.commands._common import ensure_database, organization, parse_day
@@ -37,28 +38,38 @@ class Command(BaseCommand):
         parser.add_argument("--out", help="write to this file instead of the standard output")
 
     def handle(self, *args, **o):
+        """Every message in ``--language``, like the report itself."""
         ensure_database()
-        org = organization(o["org"])
-        try:
-            with translation.override(o["language"]):
-                as_of = report_day(parse_day(o["date"], org), "--date")
+        language = o["language"]
+        org = organization(o["org"], language)
+        as_of = parse_day(o["date"], org, language)
+        with translation.override(language):
+            try:
+                as_of = report_day(as_of, "--date")
                 currency = report_currency(o["currency"] or org.currency)
-        except InputError as exc:
-            raise CommandError(str(exc)) from None
+            except InputError as exc:
+                raise CommandError(str(exc)) from None
+            self._answer(o, org, as_of, currency)
+
+    def _answer(self, o: dict, org, as_of, currency: str) -> None:
+        """The report on the standard output, or written to ``--out`` (worded in the
+        active language)."""
         if o["out"] and not o["format"]:  # aged.xlsx: the name says the format
             o["format"] = {".csv": "csv", ".xlsx": "xlsx", ".json": "json"}.get(
                 Path(o["out"]).suffix.lower())
+        if not o["out"] and o["format"] == "xlsx":
+            raise CommandError(gettext("--format xlsx needs --out FILE"))
         data = self._render(o, org, as_of, currency)
-        if o["out"]:
-            try:
-                Path(o["out"]).write_bytes(data)
-            except OSError as exc:
-                raise CommandError(f"--out: cannot write {o['out']}: {exc.strerror}") from None
-            self.stdout.write(f"{o['report']} report written to {o['out']}")
-        elif o["format"] == "xlsx":
-            raise CommandError("--format xlsx needs --out FILE")
-        else:
+        if not o["out"]:
             self.stdout.write(data.decode("utf-8-sig"), ending="")
+            return
+        try:
+            Path(o["out"]).write_bytes(data)
+        except OSError as exc:
+            raise CommandError(gettext("--out: cannot write %(file)s: %(reason)s") % {
+                "file": o["out"], "reason": exc.strerror}) from None
+        self.stdout.write(gettext("%(report)s report written to %(file)s") % {
+            "report": o["report"], "file": o["out"]})
 
     def _render(self, o: dict, org, as_of, currency: str) -> bytes:
         fmt, language = o["format"], o["language"]
