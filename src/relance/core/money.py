@@ -20,6 +20,10 @@ CENT = Decimal("0.01")
 #: near it, so a larger amount is a misread column or a typing error. Below it, an amount
 #: in minor units fits the database's 64-bit integers with room to sum a whole book.
 TOO_LARGE = Decimal(10) ** 13
+#: Ten billion: the limit of one invoice (or credit) imported. A book holds up to
+#: millions of them, and a million at this limit still add up, in cents, within the
+#: 64-bit integers the databases sum (at ``TOO_LARGE`` a thousand would not).
+INVOICE_LIMIT = Decimal(10) ** 10
 
 
 class MoneyError(ValueError):

@@ -43,7 +43,7 @@ from decimal import Decimal, InvalidOperation
 
 from stdnum.fr import siren as siren_check
 
-from relance.core.money import quantum
+from relance.core.money import INVOICE_LIMIT, quantum
 from relance.core.terms import MAX_PAYMENT_TERMS_DAYS, payment_terms_problem
 from relance.formats import RowError
 from relance.formats.problems import Problem, as_row_error, unreadable
@@ -53,9 +53,6 @@ LANGUAGES = ("fr", "en")
 KINDS = ("b2b", "b2c")
 # The two date formats accepted, tried in this order; nothing else is guessed.
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
-# Ten billion: no SME invoice comes near it, and a million of them still add up, in
-# cents, within the 64-bit integers the databases sum (a larger one is a column misread).
-INVOICE_LIMIT = Decimal(10) ** 10
 _PLAIN = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)")
 
 

@@ -19,9 +19,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from relance.core.money import quantum, to_minor
+from relance.core.money import INVOICE_LIMIT, quantum, to_minor
 from relance.errors import RowError
-from relance.formats.csv_ledger import INVOICE_LIMIT
 from relance.formats.einvoice import EInvoice, parse
 from relance.formats.problems import row_error
 from relance.imports.csv_files import after_import, upsert
@@ -94,7 +93,7 @@ def import_einvoice(org: Organization, data: bytes, name: str = "e-invoice",
 def _unstorable(doc: EInvoice) -> RowError | None:
     """Why the document's amounts cannot be stored, if they cannot: EN 16931 gives
     document totals two decimals at most (rules BR-DEC-12 to BR-DEC-18), and ten
-    billion is a misread, not an invoice (``csv_ledger.INVOICE_LIMIT``)."""
+    billion is a misread, not an invoice (``core.money.INVOICE_LIMIT``)."""
     for term, amount in (("BT-112", doc.total_incl_vat), ("BT-113", doc.prepaid),
                          ("BT-115", doc.amount_due)):
         if amount != amount.quantize(quantum(doc.currency)):

@@ -16,8 +16,7 @@ from datetime import date, timedelta
 
 from django.db import transaction
 
-from relance.core.money import quantum, to_minor
-from relance.formats.csv_ledger import INVOICE_LIMIT
+from relance.core.money import INVOICE_LIMIT, quantum, to_minor
 from relance.formats.fec import FecDocument, parse, receivables
 from relance.formats.problems import row_error
 from relance.imports.csv_files import after_import
