@@ -117,11 +117,15 @@ def plan(invoice: Invoice, after: date) -> None:
     The run leaves a settled invoice unplanned (``relance.core.turn``).
     """
     done = dict(invoice.steps.values_list("step", "day"))
-    policy = policy_of(invoice.customer)
-    invoice.next_decision_on = next_decision_day(
-        to_core_invoice(invoice, invoice.customer.ref), done, policy,
-        calendar_of(invoice.organization), after)
+    invoice.next_decision_on = _next_decision(invoice, done, after)
     invoice.save(update_fields=["next_decision_on"])
+
+
+def _next_decision(invoice: Invoice, done: dict[str, date], after: date,
+                   cache: dict[tuple[int, str], Policy] | None = None) -> date | None:
+    return next_decision_day(to_core_invoice(invoice, invoice.customer.ref), done,
+                             policy_of(invoice.customer, cache),
+                             calendar_of(invoice.organization), after)
 
 
 def plan_many(invoices: Iterable[Invoice]) -> None:
@@ -134,10 +138,8 @@ def plan_many(invoices: Iterable[Invoice]) -> None:
                 invoice_id__in=[i.pk for i in chunk]).values_list("invoice_id", "step", "day"):
             done[invoice_id][step] = day
         for invoice in chunk:
-            invoice.next_decision_on = next_decision_day(
-                to_core_invoice(invoice, invoice.customer.ref), done[invoice.pk],
-                policy_of(invoice.customer, cache), calendar_of(invoice.organization),
-                invoice.known_from)
+            invoice.next_decision_on = _next_decision(invoice, done[invoice.pk],
+                                                      invoice.known_from, cache)
         # One UPDATE a day: bulk_update's CASE of a thousand ids costs SQLite ~0.8 s.
         by_day: dict[date | None, list[int]] = defaultdict(list)
         for invoice in chunk:
