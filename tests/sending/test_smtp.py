@@ -218,3 +218,27 @@ def test_one_connection_carries_every_batch(smtp, book, monkeypatch):
     report = run_day(book, FIRST)
     assert len(report.messages) == 3 and len(smtp.messages) == 3
     assert len(smtp.connections) == 1
+
+
+def test_a_message_re_rendered_and_approved_again_leaves_as_re_rendered(smtp, book):
+    """In review mode a payment after approval re-renders the reminder, which awaits a
+    second approval; approved again, it is sent with the new balance (it used to be
+    re-rendered again at every send, compared with the step's first balance)."""
+    SendingSettings.objects.filter(organization=book).update(mode="review")
+    drafted(book)
+    row = OutboxMessage.objects.get(action__customer__ref="C2")
+    services.approve(row, "camille")
+    customer = book.customers.get(ref="C2")
+    credit = Credit.objects.create(organization=book, customer=customer, kind="payment",
+                                   key="bank:3", reference="F-2", date=FIRST,
+                                   amount_minor=100000, currency="EUR")
+    allocate_credit(credit)
+    assert not services.deliver(book, now=at(NOON)).delivered
+    row.refresh_from_db()
+    assert row.status == "awaiting_approval" and "€1,400.00" in row.body
+    assert row.shown_balances == {"F-2": "1400.00"}
+    services.approve(row, "camille")
+    [sent] = services.deliver(book, now=at(NOON)).delivered
+    assert sent.pk == row.pk
+    mail = next(m for m in smtp.messages if "boreal" in str(m["To"]))
+    assert "€1,400.00" in mail.get_body(("plain",)).get_content()

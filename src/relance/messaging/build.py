@@ -14,6 +14,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from decimal import Decimal
 from email.utils import parseaddr
 from functools import lru_cache
 from pathlib import Path
@@ -134,6 +135,9 @@ def fresh_look(batch: list[OutboxMessage], moves, day_of,
 def _rerender(row, verdict, facts, template: str, day: date, moves) -> set[int]:
     balances = {n: facts.current[row.pk][n] for n in verdict.keep}
     fill(row, draft(row.action, [r for r in row.references.split() if r], template, balances))
+    # What it claims from now on: the next look compares with this, not with the step's
+    # balances, or a message approved again would be re-rendered again at every send.
+    row.shown_balances = {number: str(balance) for number, balance in balances.items()}
     if row.needs_approval:
         moves.move(row, states.AWAITING, cause("rerendered_to_approve", reason=verdict.reason),
                    day)
@@ -159,7 +163,11 @@ class _Facts:
         for action_id, invoice_id, number, balance in records:
             row = by_action[action_id]
             currency = row.action.currency
-            self.recorded[row.pk][number] = from_minor(balance, currency)
+            if row.shown_balances and number not in row.shown_balances:
+                continue  # dropped when the message was re-rendered: no longer claimed
+            shown = row.shown_balances.get(number)
+            self.recorded[row.pk][number] = (Decimal(shown) if shown is not None
+                                             else from_minor(balance, currency))
             self.current[row.pk][number] = from_minor(balances[invoice_id], currency)
         self.disputes = list(Dispute.objects.filter(invoice_id__in=ids, resolved_on__isnull=True)
                              .values_list("invoice_id", "opened_on"))

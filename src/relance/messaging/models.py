@@ -46,6 +46,10 @@ class OutboxMessage(models.Model):
     files = models.JSONField(default=list, help_text=_("Attachments: name, path, type, "
                                                        "size and SHA-256 as sent"))
     path = models.CharField(max_length=500, blank=True)
+    # Set when the message is re-rendered before sending: the invoices it claims now and
+    # their balances (number → amount as text). Empty: the step's recorded balances.
+    shown_balances = models.JSONField(default=dict, blank=True, help_text=_(
+        "Re-rendered: the invoices and balances the message now claims"))
     status = models.CharField(max_length=20, choices=STATUSES, default="draft")
     needs_approval = models.BooleanField(default=False)
     attempts = models.PositiveIntegerField(default=0)

@@ -300,6 +300,9 @@ def retry(message: OutboxMessage, by: str, at: datetime, day: date) -> OutboxMes
                           template_of(action)))
     fields = {f: getattr(fresh, f) for f in ("subject", "body", "sender", "reply_to",
                                              "recipients", "files", "attachments")}
+    # Drafted from the step's balances again: the last look before sending compares with
+    # those and re-renders what changed since.
+    fields["shown_balances"] = {}
     return _one(message, states.APPROVED, cause("retried", by=by), at, day, attempts=0,
                 next_attempt_at=None, error="", **fields)
 

@@ -312,7 +312,8 @@ class Sender:
 
 OUTCOME_FIELDS = ("status", "headers", "files", "path", "smtp_reply", "sent_at", "claimed_by",
                   "attempts", "next_attempt_at", "error", "subject", "body", "attachments",
-                  "needs_approval", "in_reply_to", "references", "recipients", "sender")
+                  "needs_approval", "in_reply_to", "references", "recipients", "sender",
+                  "shown_balances")
 
 
 def save_outcomes(rows: list[OutboxMessage]) -> None:
