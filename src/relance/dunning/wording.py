@@ -131,6 +131,8 @@ def _shown(params: Mapping[str, Any]) -> dict[str, Any]:
         shown["step"] = step_label(shown["step"])
     if "cause" in shown:
         shown["cause"] = causes.worded(params)
+    if "reason" in shown:  # a failure's sentence around the server's words, if it has one
+        shown["reason"] = causes.shown(shown["reason"])
     return shown
 
 
