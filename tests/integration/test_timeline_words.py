@@ -47,9 +47,15 @@ def test_steps_share_one_sentence_and_name_their_channels():
     params = {"step": "reminder_1", "channels": ["email", "call"], "invoices": ["F-1"],
               "amount": "1234.50", "currency": "EUR"}
     assert in_language("fr", "step:reminder_1", params) == (
-        f"reminder_1 (e-mail, appel) : F-1 – {format_money('1234.50', 'EUR', 'fr')}")
+        f"Première relance (e-mail, appel) : F-1 – {format_money('1234.50', 'EUR', 'fr')}")
     assert in_language("en", "step:formal_notice", {**params, "step": "formal_notice"}) == (
-        "formal_notice (email, call): F-1 – €1,234.50")
+        "Formal notice (email, call): F-1 – €1,234.50")
+
+
+def test_a_step_of_the_organization_s_own_naming_keeps_its_name():
+    params = {"step": "phone_first", "channels": ["call"], "invoices": ["F-1"],
+              "amount": "10.00", "currency": "EUR"}
+    assert in_language("fr", "step:phone_first", params).startswith("phone_first (appel) : ")
 
 
 def test_what_people_wrote_is_shown_as_written():

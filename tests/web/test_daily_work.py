@@ -49,7 +49,8 @@ def test_approving_a_message_too_old_to_send_says_it_was_not_sent(alice, w, monk
         days=8))
     message = awaiting(w["acme"], "C1")
     page = alice.post(f"/o/acme/messages/{message.pk}/approve/", **HTMX).content.decode()
-    assert "Non envoyé : drafted for 2026-03-16, 8 days before it could leave" in page
+    assert ("Non envoyé : rédigé pour le 16 mars 2026, 8 jours avant de pouvoir partir"
+            in page)
     message.refresh_from_db()
     assert message.status == "cancelled"
 

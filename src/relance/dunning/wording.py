@@ -58,6 +58,14 @@ SENTENCES = {
     "message_alert": _noop("email not delivered (%(reason)s): call the customer"),
 }
 
+# The steps of the standard scenario, as the reader names them; a step a person named
+# in a scenario of their own keeps that name. ``statement``: a requested statement.
+STEP_LABELS = {
+    "courtesy": _noop("Courtesy reminder"), "reminder_1": _noop("First reminder"),
+    "reminder_2": _noop("Second reminder"), "formal_notice": _noop("Formal notice"),
+    "litigation_review": _noop("Litigation review"), "statement": _noop("Statement of account"),
+}
+
 # The channels a step goes through, as the reader names them.
 CHANNELS = {"email": _noop("email"), "call": _noop("call"), "letter": _noop("letter"),
             "task": _noop("task")}
@@ -119,8 +127,12 @@ def _shown(params: Mapping[str, Any]) -> dict[str, Any]:
             shown[name] = ", ".join(shown[name])
     if "channels" in shown:
         shown["channels"] = _channels(shown["channels"])
+    if "step" in shown:
+        shown["step"] = step_label(shown["step"])
     if "cause" in shown:
         shown["cause"] = causes.worded(params)
+    if "reason" in shown:  # a failure's sentence around the server's words, if it has one
+        shown["reason"] = causes.shown(shown["reason"])
     return shown
 
 
@@ -129,6 +141,16 @@ def _money(value: str, currency: str, lang: str) -> str:
     if not isinstance(currency, str) or len(currency) != 3:
         raise ValueError(f"not a currency: {currency!r}")
     return format_money(value, currency, lang)
+
+
+def step_label(step: str) -> str:
+    """A step as the reader names it (``Première relance``); a step of the organization's
+    own naming as it was named."""
+    from relance.messaging.compose import STATEMENT, is_statement
+
+    if is_statement(step):  # statement, statement-2… for a second one the same day
+        step = STATEMENT
+    return gettext(STEP_LABELS[step]) if step in STEP_LABELS else step
 
 
 def _channels(names: Iterable[str]) -> str:

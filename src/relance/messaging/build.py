@@ -26,7 +26,7 @@ from relance.errors import DeliveryError
 from relance.ledger.models import Invoice
 from relance.ledger.services import with_balance
 from relance.messaging import freshness, states
-from relance.messaging.causes import cause
+from relance.messaging.causes import Cause, cause
 from relance.messaging.compose import FORMAL_NOTICE, draft, is_statement
 from relance.messaging.context import RenderedMessage
 from relance.messaging.mime import Attachment
@@ -125,7 +125,7 @@ def fresh_look(batch: list[OutboxMessage], moves, day_of,
             ready.add(row.pk)
         elif verdict.decision == freshness.CANCEL:
             row.error = verdict.reason  # shown with the message, not only on the timeline
-            moves.move(row, states.CANCELLED, cause("not_sent", reason=verdict.reason),
+            moves.move(row, states.CANCELLED, cause("not_sent", reason=verdict.why),
                        sending_on or day)
         else:
             ready |= _rerender(row, verdict, facts, template, day, moves)
@@ -139,10 +139,10 @@ def _rerender(row, verdict, facts, template: str, day: date, moves) -> set[int]:
     # balances, or a message approved again would be re-rendered again at every send.
     row.shown_balances = {number: str(balance) for number, balance in balances.items()}
     if row.needs_approval:
-        moves.move(row, states.AWAITING, cause("rerendered_to_approve", reason=verdict.reason),
+        moves.move(row, states.AWAITING, cause("rerendered_to_approve", reason=verdict.why),
                    day)
         return set()
-    moves.note(row, cause("rerendered", reason=verdict.reason), day)
+    moves.note(row, cause("rerendered", reason=verdict.why), day)
     return {row.pk}
 
 
@@ -185,13 +185,14 @@ class _Facts:
         return freshness.Situation(
             self.recorded[row.pk], self.current[row.pk], frozenset(disputed & numbers),
             frozenset(promised & numbers), hold,
-            drafted_for=row.action.day, sending_on=self.sending_on or day)
+            drafted_for=row.action.day, sending_on=self.sending_on or day,
+            currency=row.action.currency)
 
 
-def _customer_hold(customer, day: date) -> str | None:
+def _customer_hold(customer, day: date) -> Cause | None:
     if customer.litigation_since and customer.litigation_since <= day:
-        return f"customer in litigation since {customer.litigation_since}"
+        return cause("customer_litigation", since=customer.litigation_since)
     if customer.paused_until and (customer.paused_from or date.min) <= day <= \
             customer.paused_until:
-        return f"customer paused until {customer.paused_until}"
+        return cause("customer_paused", until=customer.paused_until)
     return None

@@ -75,6 +75,11 @@ class Failure:
     permanent: bool
     reason: str
     refused: tuple[str, ...] = ()
+    # ``reason`` as the code of its sentence and the values inside it (the server's
+    # words), so it can be worded for the reader (``relance.messaging.causes``); no code:
+    # ``reason`` is the server's words, or the system's, alone
+    code: str = ""
+    params: tuple[tuple[str, object], ...] = ()
 
 
 def classify(exc: BaseException) -> Failure:
@@ -88,9 +93,11 @@ def classify(exc: BaseException) -> Failure:
         text = "; ".join(f"{rcpt}: {code} {_text(msg)}"
                          for rcpt, (code, msg) in exc.recipients.items())
         return Failure(all(c >= 500 for c in codes), f"recipient refused – {text}",
-                       tuple(exc.recipients))
+                       tuple(exc.recipients), "recipient_refused", (("reply", text),))
     if isinstance(exc, smtplib.SMTPAuthenticationError):
-        return Failure(False, f"SMTP login refused: {exc.smtp_code} {_text(exc.smtp_error)}")
+        reply = f"{exc.smtp_code} {_text(exc.smtp_error)}"
+        return Failure(False, f"SMTP login refused: {reply}", code="login_refused",
+                       params=(("reply", reply),))
     if isinstance(exc, smtplib.SMTPResponseException):
         return Failure(exc.smtp_code >= 500, f"{exc.smtp_code} {_text(exc.smtp_error)}")
     return Failure(False, f"{type(exc).__name__}: {exc}")

@@ -46,9 +46,9 @@ from django.db import connection, transaction
 from django.db.models import Q
 
 from relance.ledger.models import Organization
-from relance.messaging import journal, states
+from relance.messaging import causes, journal, states
 from relance.messaging.build import ATTACHMENT_ERRORS, Built, build, fresh_look
-from relance.messaging.causes import cause
+from relance.messaging.causes import Cause, cause
 from relance.messaging.models import OutboxMessage, SendingSettings
 from relance.messaging.outbox import Log
 from relance.messaging.rules import Failure, TokenBucket, classify, retry_delay
@@ -250,27 +250,33 @@ class Sender:
         moves.move(row, target, cause("delivered", reply=receipt.reply,
                                       transport=self.transport.name), self.day(row))
         if receipt.refused:
-            refused = Failure(True, "refused: " + ", ".join(receipt.refused), receipt.refused)
+            addresses = ", ".join(receipt.refused)
+            refused = Failure(True, f"refused: {addresses}", receipt.refused, "refused",
+                              (("addresses", addresses),))
             alert(row, refused, self.day(row), moves)
         self.outcome.delivered.append(row)
 
     def postpone(self, row, failure: Failure, moves: Log, attempt: bool = True) -> None:
         if attempt and row.attempts >= self.conf.max_attempts:
-            self.fail(row, Failure(True, f"{failure.reason} (after {row.attempts} attempts)"),
-                      moves)
+            self.fail(row, Failure(True, f"{failure.reason} (after {row.attempts} attempts)",
+                                   code="after_attempts",
+                                   params=(("reason", failure_cause(failure)),
+                                           ("attempts", str(row.attempts)))), moves)
             return
         row.next_attempt_at = self.now + retry_delay(max(row.attempts, 1))
         row.error, row.claimed_by = failure.reason, ""
         self.outcome.postponed.append(f"{row.action.customer.ref} {row.action.step} "
                                       f"{row.action.day}: {failure.reason}; next attempt "
                                       f"{row.next_attempt_at:%Y-%m-%d %H:%M} UTC")
-        moves.move(row, states.APPROVED, cause("temporary_failure", reason=failure.reason,
+        moves.move(row, states.APPROVED, cause("temporary_failure",
+                                               reason=failure_cause(failure),
                                                next=f"{row.next_attempt_at:%Y-%m-%d %H:%M}"),
                    self.day(row))
 
     def fail(self, row, failure: Failure, moves: Log) -> None:
         row.error, row.claimed_by = failure.reason, ""
-        moves.move(row, states.FAILED, cause("permanent_failure", reason=failure.reason),
+        moves.move(row, states.FAILED, cause("permanent_failure",
+                                             reason=failure_cause(failure)),
                    self.day(row))
         alert(row, failure, self.day(row), moves)
         self.outcome.failures.append(f"{row.action.customer.ref} {row.action.step} "
@@ -343,8 +349,16 @@ def alert(row: OutboxMessage, failure: Failure, day, moves: Log) -> None:
     moves.timeline.append(TimelineEntry(
         customer_id=action.customer_id, day=day, action_id=action.pk, kind="message_alert",
         summary=f"email not delivered ({failure.reason}): call the customer",
-        params={"reason": failure.reason}))
+        params={"reason": causes.stored_value(failure_cause(failure))}))
     log.warning("message %s to %s failed: %s", row.message_id, row.recipients, failure.reason)
+
+
+def failure_cause(failure: Failure) -> Cause | str:
+    """A failure's reason as a cause, to be worded for the reader; the server's (or the
+    system's) words alone stay as they are."""
+    if not failure.code:
+        return failure.reason
+    return cause(failure.code, **dict(failure.params))
 
 
 def _connection_lost(exc: BaseException) -> bool:

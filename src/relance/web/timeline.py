@@ -14,6 +14,7 @@ from datetime import date
 from relance.dunning import wording
 from relance.dunning.models import TimelineEntry
 from relance.ledger.models import Credit, Customer
+from relance.messaging import causes
 from relance.messaging.models import OutboxMessage
 
 
@@ -47,3 +48,21 @@ def _message_of(entry: TimelineEntry, messages: dict) -> OutboxMessage | None:
             entry.action_id in messages:
         return messages[entry.action_id]
     return None
+
+
+def error_of(message: OutboxMessage) -> str:
+    """Why ``message`` was not sent (cancelled before sending, failed, to be tried
+    again), in the reader's language: from its last move's line, whose reason has its
+    code; the English ``error`` it keeps when that line has none (an older line)."""
+    if not message.error:
+        return ""
+    entry = (TimelineEntry.objects.filter(action_id=message.action_id,
+                                          kind=f"message_{message.status}")
+             .order_by("-at", "-id").first())
+    reason = (entry.params or {}).get("reason") if entry else None
+    if not isinstance(reason, (dict, list)):
+        return message.error
+    try:
+        return str(causes.shown(reason))
+    except (KeyError, ValueError, TypeError):  # values of another version of a cause
+        return message.error

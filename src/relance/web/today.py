@@ -16,7 +16,7 @@ from relance.dunning.models import Action, Task
 from relance.errors import RelanceError
 from relance.messaging import states
 from relance.messaging.models import OutboxMessage
-from relance.web import calls, pipeline
+from relance.web import calls, pipeline, timeline
 from relance.web.figures import promises_due
 from relance.web.forms import CallForm, MessageEditForm, NoteForm, SkipForm
 from relance.web.orgs import get_for_org, org_view, today_of
@@ -87,7 +87,8 @@ def today(request: HttpRequest, org) -> HttpResponse:
 def message(request: HttpRequest, org, pk: int) -> HttpResponse:
     msg = get_for_org(OutboxMessage, org, pk=pk)
     return render(request, "web/message.html", {"message": msg, "skip_form": SkipForm(),
-                                                "approval": pipeline.has_approval()})
+                                                "approval": pipeline.has_approval(),
+                                                "error": timeline.error_of(msg)})
 
 
 def _card(request, msg: OutboxMessage, **extra) -> HttpResponse:
@@ -113,7 +114,8 @@ def approve(request: HttpRequest, org, pk: int) -> HttpResponse:
         return _card(request, msg, error=str(exc))
     msg.refresh_from_db()
     if msg.status == states.CANCELLED:  # the last look before sending: stale, or paid
-        return _card(request, msg, error=_("Not sent: %(reason)s") % {"reason": msg.error})
+        return _card(request, msg, error=_("Not sent: %(reason)s") % {
+            "reason": timeline.error_of(msg)})
     return _after(request, org, msg, _("Approved: the message goes out in the send window."))
 
 

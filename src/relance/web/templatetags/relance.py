@@ -11,9 +11,9 @@ from django import template
 from django.utils.translation import get_language, gettext
 
 from relance.core.money import from_minor
+from relance.dunning import wording as dunning_wording
 from relance.imports import wording
 from relance.ledger import reasons
-from relance.messaging.compose import STATEMENT, is_statement
 from relance.messaging.formatting import format_day, format_money, locale_of
 from relance.messaging.models import STATUSES
 
@@ -77,9 +77,7 @@ def days_late(due: date, as_of: date) -> int:
 
 @register.filter
 def step_label(step: str) -> str:
-    if is_statement(step):  # statement, statement-2… for a second one the same day
-        step = STATEMENT
-    return gettext(STEP_LABELS.get(step, step)) if step in STEP_LABELS else step
+    return dunning_wording.step_label(step)
 
 
 @register.filter
@@ -116,11 +114,6 @@ def _(text: str) -> str:
     return text
 
 
-STEP_LABELS = {
-    "courtesy": _("Courtesy reminder"), "reminder_1": _("First reminder"),
-    "reminder_2": _("Second reminder"), "formal_notice": _("Formal notice"),
-    "litigation_review": _("Litigation review"), STATEMENT: _("Statement of account"),
-}
 ENTRY_LABELS = {
     "promise": _("Promise to pay"), "promise_kept": _("Promise kept"),
     "promise_broken": _("Promise broken"), "dispute": _("Dispute opened"),
