@@ -123,3 +123,23 @@ def test_serve_shows_the_days_actions_and_the_outbox(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_simulate_reads_the_rates_added_in_its_data_folder_and_creates_no_database(tmp_path):
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(
+        "period: {from: 2026-06-01, to: 2026-08-31}\n"
+        "customers: [{ref: C1, name: Été SARL, contacts: [{email: a@ete.example}]}]\n"
+        "invoices: [{number: E-1, customer: C1, issued: 2026-05-01, due: 2026-06-01,"
+        " amount: '1000.00'}]\n")
+    data = tmp_path / "data"
+    data.mkdir()
+    result = relance("simulate", str(scenario), "--json", data=data, check=False)
+    assert result.returncode != 0 and "2026 H2" in result.stderr
+    assert not any(data.iterdir())  # simulate writes nothing, not even a database
+    relance("rates", "add", "--year", "2026", "--half", "2", "--ecb", "2.15",
+            "--legal-other", "2.50", "--legal-private", "6.50", data=data)
+    # 1,000.00 late from 2 June to 31 August: 91 days at 2.15 + 10 = 12.15 % in both
+    # semesters: 1000 × 12.15 % × 91 / 365 = 30.29.
+    out = relance("simulate", str(scenario), "--json", data=data).stdout
+    assert '"late_interest": "30.29"' in out

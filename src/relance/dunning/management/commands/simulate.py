@@ -1,10 +1,17 @@
-"""``relance simulate FILE [--json]``: replay a scenario file; writes and sends nothing."""
+"""``relance simulate FILE [--json]``: replay a scenario file; writes and sends nothing.
+
+Interest is computed with the packaged rate table and the semesters added with
+``relance rates add`` in this data folder, as letters are; a folder without a database
+is not given one (the packaged table alone is used).
+"""
 
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
-from relance.core.rates import load_default
+from relance.core.rates import RateTable, load_default
 from relance.core.simulation import simulate
 from relance.errors import RateMissing, ScenarioError
 from relance.formats import scenario as scenario_file
@@ -25,7 +32,7 @@ class Command(BaseCommand):
         try:
             scenario = scenario_file.load(path.read_bytes())
             result = simulate(scenario)
-            document = scenario_file.report(scenario, result, load_default())
+            document = scenario_file.report(scenario, result, _rates())
         except (ScenarioError, RateMissing) as exc:
             raise CommandError(f"{path}: {exc}") from None
         if o["json"]:
@@ -37,3 +44,15 @@ class Command(BaseCommand):
                               f"  {', '.join(a['invoices'])}")
         for e in document["events"]:
             self.stdout.write(f"{e['date']}  {e['type']}: {', '.join(e['invoices'])}")
+
+
+def _rates() -> RateTable:
+    from relance.documents.rates import load_rates
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3") and not Path(database["NAME"]).exists():
+        return load_default()
+    try:
+        return load_rates()
+    except DatabaseError:  # a database not created or not migrated yet
+        return load_default()
