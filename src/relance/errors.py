@@ -59,7 +59,12 @@ class NotFound(RelanceError):
 
 
 class RateMissing(RelanceError):
-    """The rate table has no value for a semester a computation needs."""
+    """The rate table has no value for a semester a computation needs; ``semester``
+    names it (``2026 H2``) for a page to say it in its reader's language."""
+
+    def __init__(self, message: str, semester: str = "") -> None:
+        super().__init__(message)
+        self.semester = semester
 
 
 class DeliveryError(RelanceError):

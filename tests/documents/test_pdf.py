@@ -48,7 +48,8 @@ CASES = {f"{language}.{name}": (lambda f=factory, lang=language: f(lang))
          for language in ("fr", "en")
          for name, factory in (("notice.b2b", b2b_notice), ("notice.b2c", b2c_notice),
                                ("statement", statement))}
-CASES["fr.statement.provisional"] = lambda: statement("fr", as_of=date(2026, 7, 10))
+CASES["fr.statement.provisional"] = lambda: statement("fr", as_of=date(2026, 7, 10),
+                                                      estimate=True)
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
@@ -80,7 +81,7 @@ def test_business_letter_states_figures_and_legal_basis() -> None:
 
 
 def test_provisional_statement_is_marked() -> None:
-    text = text_of(render(statement("fr", as_of=date(2026, 7, 10))))
+    text = text_of(render(statement("fr", as_of=date(2026, 7, 10), estimate=True)))
     assert "estimation provisoire" in text
 
 

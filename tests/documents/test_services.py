@@ -182,11 +182,17 @@ def test_statement_csv(bakery):
     ]
 
 
-def test_statement_pdf_marks_an_estimate(bakery):
+def test_a_statement_needing_a_missing_semester_is_refused_until_it_is_added(bakery,
+                                                                          tmp_path):
+    with pytest.raises(RateMissing, match="2026 H2"):
+        statement_for_customer(bakery, date(2026, 7, 10), "pdf", language="en")
+    with pytest.raises(CommandError, match="no penalty rates for 2026 H2"):
+        call_command("statement", "C0017", date="2026-07-10", out=str(tmp_path))
+    add_rate(Semester(2026, 2), Decimal("2.15"), Decimal("2.62"), Decimal("6.67"))
     name, pdf = statement_for_customer(bakery, date(2026, 7, 10), "pdf", language="en")
     text = text_of(pdf)
     assert name == "statement-of-account-c0017-2026-07-10.pdf"
-    assert "estimation provisoire" in text and "Balance due" in text
+    assert "estimation provisoire" not in text and "Balance due" in text
 
 
 def test_letter_statement_and_rates_commands(bakery, tmp_path, capsys):

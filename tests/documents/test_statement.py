@@ -13,7 +13,10 @@ import io
 from datetime import date
 from decimal import Decimal
 
+import pytest
+
 from relance.documents.statement import statement_csv, statement_figures
+from relance.errors import RateMissing
 from tests.documents.fixtures import statement
 
 
@@ -54,8 +57,15 @@ def test_a_later_date_sees_the_later_payment_and_invoice():
     assert figures.balance == Decimal("2340.00")  # 2 990.00 open - 650.00 credit
 
 
-def test_a_missing_semester_gives_a_provisional_estimate():
-    figures = statement_figures(statement(as_of=date(2026, 7, 10)))
+def test_a_statement_needing_a_missing_semester_is_refused_naming_it():
+    """spec/dunning-rules.md, Rates: a document is never produced with a guessed rate."""
+    with pytest.raises(RateMissing, match="no penalty rates for 2026 H2") as refused:
+        statement_figures(statement(as_of=date(2026, 7, 10)))
+    assert refused.value.semester == "2026 H2"
+
+
+def test_a_screen_may_ask_for_a_provisional_estimate():
+    figures = statement_figures(statement(as_of=date(2026, 7, 10), estimate=True))
     assert figures.provisional
     assert any("2026 H2" in w and "provisional" in w for w in figures.warnings)
     # From 1 July 2026 the last known ECB rate (2.15 %, 2026 H1) is used.

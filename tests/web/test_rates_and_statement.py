@@ -168,3 +168,20 @@ def test_a_viewer_cannot_send_and_a_get_sends_nothing(client, w, outbox):
     assert sent_files(outbox) == []
     assert client.post(f"/o/acme/customers/{c1.pk}/statement/send/").status_code == 302
     assert len(sent_files(outbox)) == 1
+
+
+def test_a_statement_needing_rates_not_yet_added_is_refused_saying_which(alice, w, outbox,
+                                                                         monkeypatch):
+    from datetime import date
+
+    monkeypatch.setattr("relance.clock.today", lambda timezone="Europe/Paris": date(2026, 7, 10))
+    c1 = customer(w, "C1")
+    said = ("Les taux des pénalités de retard de 2026 H2 manquent : ajoutez-les dans "
+            "Paramètres → Taux des pénalités de retard, puis demandez de nouveau le relevé.")
+    response = alice.get(f"/o/acme/customers/{c1.pk}/statement/", follow=True)
+    assert said in response.content.decode()
+    response = alice.post(f"/o/acme/customers/{c1.pk}/statement/send/", follow=True)
+    assert said in response.content.decode() and not sent_files(outbox)
+    alice.post("/o/acme/settings/rates/", H2_2026)
+    response = alice.get(f"/o/acme/customers/{c1.pk}/statement/")
+    assert response["Content-Type"] == "application/pdf"

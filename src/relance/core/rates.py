@@ -113,7 +113,7 @@ class RateTable:
         try:
             return self._index[semester]
         except KeyError:
-            raise RateMissing(missing_message(semester)) from None
+            raise RateMissing(missing_message(semester), str(semester)) from None
 
     def ecb(self, semester: Semester) -> Decimal:
         """ECB main refinancing rate in force on the semester's first day (L441-10 II)."""
@@ -132,7 +132,7 @@ class RateTable:
         """
         known = [r for r in self.rows if r.semester <= semester]
         if not known:
-            raise RateMissing(missing_message(semester))
+            raise RateMissing(missing_message(semester), str(semester))
         return known[-1]
 
     def with_rate(self, rates: SemesterRates) -> RateTable:

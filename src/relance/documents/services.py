@@ -3,9 +3,9 @@
 Called by the CLI (``relance letter``, ``relance statement``, ``relance rates``), the web
 pages and the messaging service, which attaches :func:`formal_notice_pdf` to the formal
 notice email. Every function returns ``(filename, bytes)``; writing or sending them is
-the caller's business. A semester missing from the rate table refuses a letter with
-:class:`relance.errors.RateMissing` (its message names the semester and how to add it);
-a statement shows a provisional estimate instead.
+the caller's business. A semester missing from the rate table refuses a letter or a
+statement with :class:`relance.errors.RateMissing` (its message names the semester and
+how to add it).
 """
 
 from __future__ import annotations

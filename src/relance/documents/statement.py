@@ -8,9 +8,11 @@ credit in the customer's favour (spec/dunning-rules.md, "Allocation of money"). 
 balance is the open invoices minus that credit.
 
 Late interest to date follows :func:`relance.core.penalties.late_interest` (B2B from the
-day after the due date; B2C only after a formal notice). Unlike a letter, a statement may
-show an estimate when the rate table lacks a semester: it is then marked provisional
-("estimation provisoire") and says why.
+day after the due date; B2C only after a formal notice). A statement is a document the
+customer receives: when the rate table lacks a semester it needs, it is refused with
+:class:`relance.errors.RateMissing` naming the semester (spec/dunning-rules.md, "Rates"),
+like a letter. Only a screen may ask for an estimate (``StatementData.estimate``): the
+last known rates, marked provisional ("estimation provisoire"), saying why.
 """
 
 from __future__ import annotations
@@ -91,6 +93,7 @@ class StatementData:
     consumer: bool = False
     contractual_rate: Decimal | None = None
     bank: BankDetails | None = None
+    estimate: bool = False  # a screen's estimate with the last known rates, not a document
 
     def __post_init__(self) -> None:
         check_language(self.language)
@@ -172,13 +175,14 @@ def _line(data: StatementData, inv: StatementInvoice) -> StatementLine | None:
 
 def _interest(data: StatementData, inv: StatementInvoice,
               known: tuple[Reduction, ...]) -> InterestResult:
-    """Interest to date; an estimate (provisional) when a semester's rate is missing."""
+    """Interest to date; without a semester's rates, ``RateMissing``, or for a screen's
+    ``estimate`` the last known rates, marked provisional."""
     if data.consumer and (inv.noticed_on is None or inv.noticed_on > data.as_of):
         return InterestResult(ZERO, currency=data.currency)  # no notice yet: nothing runs
     return late_interest(inv.amount, inv.due, known, data.as_of, data.rates,
                          consumer=data.consumer, notice_date=inv.noticed_on,
                          contractual_rate=data.contractual_rate, currency=data.currency,
-                         provisional_ok=True)
+                         provisional_ok=data.estimate)
 
 
 def _credit_line(credit: StatementCredit, as_of: date) -> CreditLine | None:

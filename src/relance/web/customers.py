@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from relance.core.policy import STANDARD
 from relance.dunning import events, policies
-from relance.errors import InputError, RelanceError
+from relance.errors import InputError, RateMissing, RelanceError
 from relance.ledger.models import Customer
 from relance.ledger.services import with_balance
 from relance.messaging.services import clock
@@ -157,8 +157,19 @@ def statement(request: HttpRequest, org, pk: int) -> HttpResponse:
 
     c = get_for_org(Customer, org, pk=pk)
     fmt = "csv" if request.GET.get("format") == "csv" else "pdf"
-    name, data = statement_for_customer(c, today_of(org), fmt)
+    try:
+        name, data = statement_for_customer(c, today_of(org), fmt)
+    except RateMissing as exc:
+        _no_rates(request, exc)
+        return redirect("web:customer", org=org.slug, pk=c.pk)
     return _download(name, data, "text/csv" if fmt == "csv" else "application/pdf")
+
+
+def _no_rates(request: HttpRequest, exc: RateMissing) -> None:
+    """A statement is never produced with a guessed rate (spec/dunning-rules.md, Rates)."""
+    flash.error(request, _("The late-interest rates of %(semester)s are missing: add them in "
+                           "Settings → Late-interest rates, then ask for the statement "
+                           "again.") % {"semester": exc.semester or "?"})
 
 
 @org_view(write="collector")
@@ -168,6 +179,8 @@ def send_statement(request: HttpRequest, org, pk: int) -> HttpResponse:
         try:
             done = statement_mail.send_statement(c, today_of(org), clock(),
                                                  request.user.username)
+        except RateMissing as exc:
+            _no_rates(request, exc)
         except InputError:
             flash.error(request, _("No contact of this customer has an email address: add "
                                    "one to send the statement."))

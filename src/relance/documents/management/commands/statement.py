@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from relance.documents.management.commands._documents import customer_by_ref, write
 from relance.documents.services import statement_for_customer
-from relance.errors import InputError
+from relance.errors import InputError, RateMissing
 from relance.ledger.management.commands._common import ensure_database, organization, parse_day
 
 
@@ -28,6 +28,6 @@ class Command(BaseCommand):
         try:
             name, content = statement_for_customer(customer, parse_day(o["date"], org),
                                                    o["format"], o["language"])
-        except InputError as exc:
+        except (InputError, RateMissing) as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(f"{write(o['out'], name, content)}")
