@@ -299,3 +299,11 @@ def test_formal_notice_omits_a_zero_indemnity_but_needs_it_given() -> None:
     assert f"la somme de 1{NNBSP}252,96{NBSP}€" in text
     with pytest.raises(TemplateError, match="placeholder indemnity has no value"):
         render(context("formal_notice", indemnity=None))
+
+
+@pytest.mark.parametrize("language, copy", [("fr", "Vous en trouverez une copie en pièce jointe."),
+                                            ("en", "Please find a copy attached.")])
+def test_a_reminder_without_the_invoice_pdf_does_not_say_a_copy_is_attached(language, copy):
+    assert copy in render(context("reminder_1", language)).text
+    text = render(context("reminder_1", language, copies_attached=False)).text
+    assert copy not in text and "attach" not in text and "jointe" not in text

@@ -114,9 +114,9 @@ def draft(action: Action, thread: list[str], template: str,
                 for r in records}
     owed = recorded if balances is None else balances
     invoices = [r.invoice for r in records if r.invoice.number in owed]
-    ctx = _context(action, invoices, owed, template)
-    rendered = render(ctx, edited_templates(org) if templates is None else templates)
     files = [f for f in (_invoice_pdf(i) for i in invoices) if f is not None]
+    ctx = _context(action, invoices, owed, template, copies_attached=bool(files))
+    rendered = render(ctx, edited_templates(org) if templates is None else templates)
     if template == FORMAL_NOTICE:
         files.append(_notice_letter(action))
     key = key_of(action)
@@ -128,7 +128,7 @@ def draft(action: Action, thread: list[str], template: str,
 
 
 def _context(action: Action, invoices: list[Invoice], balances: dict[str, Decimal],
-             template: str) -> MessageContext:
+             template: str, copies_attached: bool = True) -> MessageContext:
     org, customer = action.organization, action.customer
     contacts = [c for c in contacts_of(customer) if c.email in action.recipients.split()]
     first_names = {c.first_name for c in contacts if c.first_name}
@@ -145,7 +145,7 @@ def _context(action: Action, invoices: list[Invoice], balances: dict[str, Decima
         payment_terms_days=customer.terms, late_interest=interest,
         indemnity=None if customer.kind == "b2c" else indemnity,
         deadline=action.day + timedelta(days=NOTICE_DAYS) if notice else None,
-        iban=org.iban or None)
+        iban=org.iban or None, copies_attached=copies_attached)
 
 
 def _penalties(invoices: list[Invoice], day: date, consumer: bool,

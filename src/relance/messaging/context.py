@@ -77,6 +77,7 @@ class MessageContext:
     deadline: date | None = None
     portal_url: str | None = None
     iban: str | None = None
+    copies_attached: bool = True  # the invoices' PDFs go with the message
 
     def __post_init__(self) -> None:
         locale_of(self.language)

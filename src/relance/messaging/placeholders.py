@@ -59,6 +59,8 @@ _ALL = (
                 "Link to the customer portal (absent when none)"),
     Placeholder("iban", "IBAN pour le virement (absent s'il n'est pas renseigné)",
                 "IBAN for bank transfers (absent when not set)"),
+    Placeholder("copies_attached", "Vrai si la copie des factures est jointe au message",
+                "True when the invoices' copies are attached to the message"),
 )
 
 PLACEHOLDERS = MappingProxyType({p.name: p for p in _ALL})

@@ -175,6 +175,7 @@ def _variables(ctx: MessageContext) -> dict[str, Any]:
         # A consumer is never told of the B2B indemnity (Code de commerce L441-10).
         "indemnity": None if ctx.consumer else ctx.indemnity,
         "deadline": ctx.deadline, "portal_url": ctx.portal_url, "iban": ctx.iban,
+        "copies_attached": ctx.copies_attached,
     }
     return {key: value for key, value in values.items() if _known(value)}
 
