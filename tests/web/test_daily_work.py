@@ -116,6 +116,12 @@ def test_customer_page_has_contacts_invoices_and_the_full_messages(alice, w):
     assert body.splitlines()[2] in page  # the message's text itself, not only its subject
 
 
+def test_the_invoice_page_names_the_channels_in_the_reader_language(alice, w):
+    f200 = Invoice.objects.get(organization=w["acme"], number="F-200")
+    page = alice.get(f"/o/acme/invoices/{f200.pk}/").content.decode()
+    assert "<td>e-mail</td>" in page and "<td>email</td>" not in page
+
+
 def test_pause_until_a_date(alice, w):
     c3 = Customer.objects.get(organization=w["acme"], ref="C3")
     bad = alice.post(f"/o/acme/customers/{c3.pk}/pause/", {"until": "2026-02-01"})

@@ -106,6 +106,8 @@ def test_send_the_statement_to_the_accounts_payable_contact(alice, w, outbox):
     assert "Envoyer le relevé par e-mail" in page and "à compta@nord.example" in page
     response = alice.post(f"/o/acme/customers/{c1.pk}/statement/send/", follow=True)
     assert "Relevé de compte envoyé à compta@nord.example." in response.content.decode()
+    page = alice.get(f"/o/acme/customers/{c1.pk}/").content.decode()
+    assert "écrit dans le dossier d’envoi" in page and "(folder)" not in page
     [path] = sent_files(outbox)
     assert path.parent == outbox / "acme" / DAY.isoformat()
     mail = email.message_from_bytes(path.read_bytes(), policy=policy.default)

@@ -126,7 +126,7 @@ def _shown(params: Mapping[str, Any]) -> dict[str, Any]:
         if name in shown and not isinstance(shown[name], str):
             shown[name] = ", ".join(shown[name])
     if "channels" in shown:
-        shown["channels"] = _channels(shown["channels"])
+        shown["channels"] = channels_label(shown["channels"])
     if "step" in shown:
         shown["step"] = step_label(shown["step"])
     if "cause" in shown:
@@ -153,7 +153,11 @@ def step_label(step: str) -> str:
     return gettext(STEP_LABELS[step]) if step in STEP_LABELS else step
 
 
-def _channels(names: Iterable[str]) -> str:
+def channels_label(names: Iterable[str] | str) -> str:
+    """``email,call`` (as an action stores them) or a list, named for the reader:
+    « e-mail, appel »."""
+    if isinstance(names, str):
+        names = [n for n in names.split(",") if n]
     return ", ".join(gettext(CHANNELS[n]) if n in CHANNELS else n for n in names)
 
 

@@ -42,6 +42,7 @@ CAUSES = {
     "rerendered_to_approve": _noop("re-rendered before sending: %(reason)s; approve it again"),
     "claimed": _noop("claimed by %(token)s"),
     "delivered": _noop("%(reply)s (%(transport)s)"),
+    "written_to_folder": _noop("written to the outbox folder"),
     "temporary_failure": _noop("temporary failure: %(reason)s; next attempt %(next)s UTC"),
     "permanent_failure": _noop("permanent failure: %(reason)s"),
     "recovered": _noop("%(reply)s (recovered from the journal of %(token)s)"),

@@ -248,7 +248,8 @@ class Sender:
         row.smtp_reply, row.sent_at, row.claimed_by = receipt.reply, self.now, ""
         row.error = ""  # an earlier attempt's failure is history now (in the events)
         moves.move(row, target, cause("delivered", reply=receipt.reply,
-                                      transport=self.transport.name), self.day(row))
+                                      transport=self.transport.name)
+                   if target == states.SENT else cause("written_to_folder"), self.day(row))
         if receipt.refused:
             addresses = ", ".join(receipt.refused)
             refused = Failure(True, f"refused: {addresses}", receipt.refused, "refused",

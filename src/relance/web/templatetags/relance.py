@@ -81,6 +81,11 @@ def step_label(step: str) -> str:
 
 
 @register.filter
+def channels(names) -> str:
+    return dunning_wording.channels_label(names)
+
+
+@register.filter
 def entry_label(kind: str) -> str:
     if kind.startswith("step:"):
         return step_label(kind[5:])
