@@ -10,30 +10,19 @@ import pytest
 from django.utils import translation
 
 from relance.dunning.models import TimelineEntry
-from relance.dunning.services import run_day
 from relance.ledger.models import Credit
 from relance.ledger.services import allocate_credit
-from relance.messaging import outbox, services
+from relance.messaging import services
 from relance.messaging.models import MessageEvent, OutboxMessage, SendingSettings
 from relance.web import timeline
 from tests.sending.conftest import FIRST, NOON
+from tests.sending.test_smtp import drafted
 
 pytestmark = pytest.mark.django_db
 
 # Words of the English sentences a French reader must not meet any more.
 ENGLISH = {"paid", "not", "sent", "drafted", "days", "before", "balance", "customer",
            "disputed", "promise", "email", "call", "reminder_1", "approved", "by"}
-
-
-def drafted(org):
-    """The day's actions recorded and drafted, nothing sent yet."""
-    real = services.send_pending
-    services.send_pending = lambda _org, _day: ([], [])
-    try:
-        run_day(org, FIRST)
-    finally:
-        services.send_pending = real
-    return outbox.prepare(org, FIRST, NOON)
 
 
 def test_a_reminder_whose_invoice_was_paid_before_it_left_says_so_in_french(smtp, book):

@@ -114,16 +114,23 @@ def test_a_refused_address_fails_and_asks_the_collector_to_call(smtp, book):
     assert not services.deliver(book, now=at(NOON + timedelta(days=1))).delivered
 
 
-def test_a_payment_between_approval_and_sending_cancels_the_message(smtp, book):
+def approved_then_paid(book, amount_minor: int) -> OutboxMessage:
+    """In review mode, C2's reminder (F-2, 2,400.00) approved, then ``amount_minor`` of
+    F-2 paid before it leaves."""
     SendingSettings.objects.filter(organization=book).update(mode="review")
     drafted(book)
     row = OutboxMessage.objects.get(action__customer__ref="C2")
     services.approve(row, "camille")
     customer = book.customers.get(ref="C2")
     credit = Credit.objects.create(organization=book, customer=customer, kind="payment",
-                                   key="bank:1", reference="F-2", date=FIRST,
-                                   amount_minor=240000, currency="EUR")
+                                   key=f"bank:{amount_minor}", reference="F-2", date=FIRST,
+                                   amount_minor=amount_minor, currency="EUR")
     allocate_credit(credit)
+    return row
+
+
+def test_a_payment_between_approval_and_sending_cancels_the_message(smtp, book):
+    row = approved_then_paid(book, 240000)
     result = services.deliver(book, now=at(NOON))
     assert not result.delivered and not smtp.messages
     row.refresh_from_db()
@@ -224,15 +231,7 @@ def test_a_message_re_rendered_and_approved_again_leaves_as_re_rendered(smtp, bo
     """In review mode a payment after approval re-renders the reminder, which awaits a
     second approval; approved again, it is sent with the new balance (it used to be
     re-rendered again at every send, compared with the step's first balance)."""
-    SendingSettings.objects.filter(organization=book).update(mode="review")
-    drafted(book)
-    row = OutboxMessage.objects.get(action__customer__ref="C2")
-    services.approve(row, "camille")
-    customer = book.customers.get(ref="C2")
-    credit = Credit.objects.create(organization=book, customer=customer, kind="payment",
-                                   key="bank:3", reference="F-2", date=FIRST,
-                                   amount_minor=100000, currency="EUR")
-    allocate_credit(credit)
+    row = approved_then_paid(book, 100000)
     assert not services.deliver(book, now=at(NOON)).delivered
     row.refresh_from_db()
     assert row.status == "awaiting_approval" and "€1,400.00" in row.body
