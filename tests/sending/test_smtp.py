@@ -241,3 +241,19 @@ def test_a_message_re_rendered_and_approved_again_leaves_as_re_rendered(smtp, bo
     assert sent.pk == row.pk
     mail = next(m for m in smtp.messages if "boreal" in str(m["To"]))
     assert "€1,400.00" in mail.get_body(("plain",)).get_content()
+
+
+def test_the_timeline_shows_each_line_with_the_text_the_message_had_then(smtp, book):
+    """Every exchange is traceable (PRODUCT.md): the lines before a re-render show what
+    was drafted and approved, not the new text."""
+    from relance.web import timeline
+
+    row = approved_then_paid(book, 100000)
+    services.deliver(book, now=at(NOON))
+    lines = {e.order: e for e in timeline.of(row.action.customer) if e.message is not None}
+    written = [lines[pk] for pk in sorted(lines)]  # in the order they were written
+    assert [e.kind for e in written] == ["message_awaiting_approval", "message_approved",
+                                         "message_awaiting_approval"]
+    assert "€1,400.00" in written[-1].message.body  # re-rendered: the new balance
+    for earlier in written[:-1]:  # drafted, then approved: what the person approved
+        assert "€2,400.00" in earlier.message.body and "€1,400.00" not in earlier.message.body

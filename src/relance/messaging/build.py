@@ -31,7 +31,7 @@ from relance.messaging.compose import FORMAL_NOTICE, draft, is_statement
 from relance.messaging.context import RenderedMessage
 from relance.messaging.mime import Attachment
 from relance.messaging.models import OutboxMessage, SendingSettings
-from relance.messaging.outbox import fill, template_of
+from relance.messaging.outbox import fill, template_of, text_of
 from relance.messaging.transport import dkim_sign
 from relance.messaging.wire import message_bytes
 
@@ -134,15 +134,16 @@ def fresh_look(batch: list[OutboxMessage], moves, day_of,
 
 def _rerender(row, verdict, facts, template: str, day: date, moves) -> set[int]:
     balances = {n: facts.current[row.pk][n] for n in verdict.keep}
+    before = text_of(row)
     fill(row, draft(row.action, [r for r in row.references.split() if r], template, balances))
     # What it claims from now on: the next look compares with this, not with the step's
     # balances, or a message approved again would be re-rendered again at every send.
     row.shown_balances = {number: str(balance) for number, balance in balances.items()}
     if row.needs_approval:
         moves.move(row, states.AWAITING, cause("rerendered_to_approve", reason=verdict.why),
-                   day)
+                   day, before)
         return set()
-    moves.note(row, cause("rerendered", reason=verdict.why), day)
+    moves.note(row, cause("rerendered", reason=verdict.why), day, before)
     return {row.pk}
 
 

@@ -49,25 +49,28 @@ class Log:
         self.events: list[MessageEvent] = []
         self.timeline: list[TimelineEntry] = []
 
-    def move(self, row: OutboxMessage, target: str, why: Cause | str, day: date) -> None:
+    def move(self, row: OutboxMessage, target: str, why: Cause | str, day: date,
+             before: dict | None = None) -> None:
         """``why`` is worded in English on the event, in the reader's language on the
-        timeline (``relance.messaging.causes``)."""
+        timeline (``relance.messaging.causes``); ``before`` is the text the message had
+        until now when the move comes with a new one (:func:`text_of`)."""
         states.check_move(row.status, target)
         self.events.append(_event(row, self.at, row.status, target, str(why)))
         if target not in QUIET:
             kind, summary, params = _timeline_line(row, target, why)
             self.timeline.append(TimelineEntry(
                 customer_id=row.action.customer_id, day=day, action_id=row.action_id,
-                kind=kind, summary=summary, params=params))
+                kind=kind, summary=summary, params=_with_text(params, before)))
         row.status = target
 
-    def note(self, row: OutboxMessage, why: Cause | str, day: date) -> None:
+    def note(self, row: OutboxMessage, why: Cause | str, day: date,
+             before: dict | None = None) -> None:
         """Something happened to ``row`` that is not a move (a re-render, an edit)."""
         self.events.append(_event(row, self.at, row.status, row.status, str(why)))
         self.timeline.append(TimelineEntry(
             customer_id=row.action.customer_id, day=day, action_id=row.action_id,
             kind="message_changed", summary=f"{row.subject} – {why}",
-            params=_with_cause({"subject": row.subject}, why)))
+            params=_with_text(_with_cause({"subject": row.subject}, why), before)))
 
     def flush(self) -> None:
         bulk.insert(self.events)
@@ -87,6 +90,17 @@ def _timeline_line(row: OutboxMessage, target: str,
                 _with_cause({"files": files, "to": to}, why))
     return (f"message_{target}", f"{row.subject} – {why}",
             _with_cause({"subject": row.subject}, why))
+
+
+def text_of(row: OutboxMessage) -> dict[str, str]:
+    """What a person reads of a message: kept on the line of the change that replaces it,
+    so that the timeline shows each earlier line with the text it had then."""
+    return {"subject": row.subject, "recipients": row.recipients,
+            "attachments": row.attachments, "body": row.body}
+
+
+def _with_text(params: dict, before: dict | None) -> dict:
+    return {**params, "before": before} if before and params else params
 
 
 def _with_cause(params: dict, why: Cause | str) -> dict:

@@ -1,8 +1,9 @@
 """A customer's history in one list: timeline entries with their messages, and money in.
 
-Every message is shown with its full content (PRODUCT.md: every exchange is
-traceable), and payments and credit notes appear on the day they are dated even
-when the import that brought them wrote no timeline line. Each line is worded in the
+Every message is shown with its full content as it was at each line (PRODUCT.md:
+every exchange is traceable): a line written before a re-render shows the text drafted
+or approved then. Payments and credit notes appear on the day they are dated even when
+the import that brought them wrote no timeline line. Each line is worded in the
 reader's language when the page is made (``relance.dunning.wording``).
 """
 
@@ -34,12 +35,34 @@ def of(customer: Customer, limit: int = 300) -> list[Event]:
     action_ids = {e.action_id for e in entries if e.action_id}
     messages = {m.action_id: m for m in OutboxMessage.objects.filter(action_id__in=action_ids)}
     shown_credits = {e.credit_id for e in entries if e.credit_id}
+    texts = _texts(entries, messages)
     events = [Event(e.day, e.kind, wording.worded(e.kind, e.params, e.summary),
-                    _message_of(e, messages), e.credit, e.pk) for e in entries]
+                    texts.get(e.pk), e.credit, e.pk) for e in entries]
     events += [Event(c.date, c.kind, c.reference or c.number, None, c, 0)
                for c in customer.credits.order_by("-date", "-id")[:limit]
                if c.pk not in shown_credits]
     return sorted(events, key=lambda e: (e.day, e.order), reverse=True)[:limit]
+
+
+def _texts(entries: list[TimelineEntry], messages: dict) -> dict[int, OutboxMessage]:
+    """The message text each line shows: the one it had then. Read from the newest line
+    back: a message's current text until the line that gave it (a re-render before
+    sending), the text that line replaced (kept in its values) on the lines before."""
+    texts, shown = {}, {}
+    # In the order they were written, not by the day they are dated: a line is dated by
+    # the day it acts on, which a delivery or an approval may set apart from the clock.
+    for entry in sorted(entries, key=lambda e: (e.at, e.pk), reverse=True):
+        message = _message_of(entry, messages)
+        if message is None:
+            continue
+        texts[entry.pk] = shown.get(entry.action_id, message)
+        before = (entry.params or {}).get("before")
+        if isinstance(before, dict):
+            shown[entry.action_id] = OutboxMessage(**{k: before.get(k, "") for k in TEXT})
+    return texts
+
+
+TEXT = ("subject", "recipients", "attachments", "body")
 
 
 def _message_of(entry: TimelineEntry, messages: dict) -> OutboxMessage | None:
