@@ -26,6 +26,15 @@ SHORT = {"name": "court", "min_gap": 5, "threshold": "10.00", "steps": [
     ({"threshold": 1.5}, "threshold"),
     ({"threshold": "1e30"}, "threshold: must be under 10,000,000,000,000"),
     ({"name": "standard"}, "name"),
+    # What the scenario editor refuses, a file is refused too: the page must show it.
+    ({"name": "Bad Name/../x"}, "name: 'Bad Name/../x' must be letters without accents"),
+    ({"name": "pénalités"}, "name: 'pénalités' must be letters without accents"),
+    ({"steps": [{"name": "a", "channel": "email", "offset": 99999,
+                 "template": "reminder_1"}]}, "steps: a: offset: 99999 is outside -90..365"),
+    ({"steps": [{"name": "a", "channel": "email", "offset": -400,
+                 "template": "reminder_1"}]}, "steps: a: offset: -400 is outside -90..365"),
+    ({"promise_grace": 400}, "promise_grace: 400 is outside 0..30 days"),
+    ({"min_gap": 91}, "min_gap: 91 is outside 0..90 days"),
 ])
 def test_a_bad_scenario_is_refused_with_a_clear_message(org, change, message):
     with pytest.raises(ScenarioError, match=message.replace("(", r"\(").replace(")", r"\)")):
@@ -62,3 +71,19 @@ def test_policy_add_refuses_two_steps_of_the_same_name(org, tmp_path):
     with pytest.raises(CommandError, match="step name used twice: reminder_1"):
         call_command("policy", "--org", "acme", "add", str(path))
     assert not Policy.objects.exists()
+
+
+def test_a_large_threshold_is_kept_as_plain_digits(org):
+    from relance.dunning.models import Policy
+
+    save_policy(org, {**SHORT, "threshold": "1e9"})
+    assert Policy.objects.get(name="court").definition["threshold"] == "1000000000"
+
+
+def test_policy_assign_gives_the_scenario_to_all_the_customers_named_or_to_none(book):
+    from django.core.management import CommandError, call_command
+
+    save_policy(book, SHORT)
+    with pytest.raises(CommandError, match="no customer 'C99' in acme: no scenario assigned"):
+        call_command("policy", "--org", "acme", "assign", "court", "C1", "C99")
+    assert book.customers.get(ref="C1").policy == "standard"

@@ -7,6 +7,7 @@ re-plans that customer's invoices so the next run applies it at once.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
@@ -50,6 +51,32 @@ def check_templates(policy: Policy) -> None:
                             + "; set 'template' to an existing one such as reminder_1")
 
 
+SLUG = re.compile(r"[-a-zA-Z0-9_]{1,64}")
+# The scenario editor's ranges (web.forms.StepForm and ScenarioForm): a scenario saved
+# from a file must be one the page can show and save again.
+BOUNDS = {"offset": (-90, 365), "min_gap": (0, 90), "promise_grace": (0, 30)}
+
+
+def check_bounds(name: str, policy: Policy) -> None:
+    """The name an address can carry and the editor's ranges, as the page checks them."""
+    if not SLUG.fullmatch(name):
+        raise ScenarioError(f"name: {name!r} must be letters without accents, digits, '-' "
+                            f"and '_' only (64 at most), e.g. relance-b2b")
+    for step in policy.steps:
+        if not SLUG.fullmatch(step.name):
+            raise ScenarioError(f"steps: step name {step.name!r} must be letters without "
+                                f"accents, digits, '-' and '_' only")
+        _within("offset", step.offset, f"steps: {step.name}: offset")
+    _within("min_gap", policy.min_gap, "min_gap")
+    _within("promise_grace", policy.promise_grace, "promise_grace")
+
+
+def _within(bound: str, value: int, where: str) -> None:
+    low, high = BOUNDS[bound]
+    if not low <= value <= high:
+        raise ScenarioError(f"{where}: {value} is outside {low}..{high} days")
+
+
 def save_policy(org: Organization, data: Mapping[str, Any]) -> Policy:
     """Validate and store a policy; returns it. Raises ScenarioError naming the field."""
     from relance.dunning.models import Policy as PolicyRow
@@ -58,11 +85,12 @@ def save_policy(org: Organization, data: Mapping[str, Any]) -> Policy:
     if not isinstance(name, str) or not name.strip() or name == STANDARD.name:
         raise ScenarioError("name: expected a scenario name other than 'standard'")
     policy = policy_from_dict(data, f"scenario {name}")
+    check_bounds(name, policy)
     check_templates(policy)
     definition = {k: data[k] for k in ("steps", "min_gap", "threshold", "promise_grace")
                   if k in data}
     if "threshold" in definition:
-        definition["threshold"] = str(definition["threshold"])
+        definition["threshold"] = f"{policy.threshold:f}"  # 1000000000, not 1E+9
     with transaction.atomic():
         PolicyRow.objects.update_or_create(organization=org, name=name,
                                            defaults={"definition": definition})

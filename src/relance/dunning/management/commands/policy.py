@@ -4,6 +4,7 @@ from pathlib import Path
 
 import yaml
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from relance.dunning.models import Policy as PolicyRow
 from relance.dunning.policies import assign, policy_named, save_policy
@@ -61,9 +62,14 @@ class Command(BaseCommand):
         self.stdout.write(f"scenario {policy.name} saved ({len(policy.steps)} steps)")
 
     def do_assign(self, org, o):
+        # Every customer found before any is changed: all of them get it, or none.
+        found = {c.ref: c for c in org.customers.filter(ref__in=o["customers"])}
+        missing = [ref for ref in o["customers"] if ref not in found]
+        if missing:
+            raise CommandError(f"no customer {', '.join(map(repr, missing))} in {org.slug}: "
+                               f"no scenario assigned")
+        with transaction.atomic():
+            for ref in o["customers"]:
+                assign(found[ref], o["name"])
         for ref in o["customers"]:
-            customer = org.customers.filter(ref=ref).first()
-            if customer is None:
-                raise CommandError(f"no customer {ref!r} in {org.slug}")
-            assign(customer, o["name"])
             self.stdout.write(f"{ref}: scenario {o['name']}")
