@@ -90,3 +90,19 @@ def test_the_notice_email_reads_the_rates_a_user_added_like_its_letter(book):
     body = OutboxMessage.objects.get(action__step="formal_notice",
                                      action__customer__ref="C1").body
     assert "intérêts de retard (article L441-10 du Code de commerce) : 13,96\u00a0€" in body
+
+
+def test_a_notice_in_dollars_does_not_add_the_40_euros_to_its_total(book):
+    """The fixed indemnity is 40 euros (Code de commerce D441-5): it is not written as
+    $40.00 nor added to a total in dollars."""
+    from relance.imports.csv_files import import_invoices
+
+    import_invoices(book, b"number;customer_ref;issue_date;due_date;amount;currency\n"
+                          b"U-1;C2;2026-01-31;2026-03-02;800.00;USD\n", "usd.csv",
+                    known_from=date(2026, 2, 1))
+    run_to_notice(book)
+    usd = OutboxMessage.objects.get(action__step="formal_notice", action__currency="USD")
+    eur = OutboxMessage.objects.get(action__step="formal_notice", action__currency="EUR",
+                                    action__customer__ref="C2")
+    assert "fixed recovery fee" in eur.body and "€40.00" in eur.body
+    assert "fixed recovery fee" not in usd.body and "$40.00" not in usd.body

@@ -143,7 +143,10 @@ def _context(action: Action, invoices: list[Invoice], balances: dict[str, Decima
                        for i in invoices),
         currency=action.currency, signature=signature_of(org), consumer=customer.kind == "b2c",
         payment_terms_days=customer.terms, late_interest=interest,
-        indemnity=None if customer.kind == "b2c" else indemnity,
+        # The indemnity is 40 euros (D441-5): a notice in another currency cannot add it
+        # to its total, so it does not claim it (to be claimed apart, in euros).
+        indemnity=None if customer.kind == "b2c" else
+        indemnity if action.currency == "EUR" else Decimal("0.00"),
         deadline=action.day + timedelta(days=NOTICE_DAYS) if notice else None,
         iban=org.iban or None, copies_attached=copies_attached)
 
