@@ -27,6 +27,7 @@ from relance.documents.services import (
     notice_data_for_action,
     notice_for_customer,
     statement_for_customer,
+    statements_for_customer,
 )
 from relance.dunning.models import Action, Dispute, StepRecord
 from relance.errors import InputError, RateMissing
@@ -213,3 +214,22 @@ def test_letter_statement_and_rates_commands(bakery, tmp_path, capsys):
                for line in listed.splitlines())
     with pytest.raises(CommandError, match="no customer"):
         call_command("letter", "NOPE", date="2025-07-15")
+
+
+def test_a_customer_owing_two_currencies_gets_one_statement_in_each(bakery, tmp_path):
+    """Never "in credit" in euros while owing dollars: the euro statement is unchanged
+    and the dollar one lists the dollar invoice (2025-07-15: 30 days late)."""
+    Invoice.objects.create(organization=bakery.organization, customer=bakery, number="U-1",
+                           issued=date(2025, 5, 16), due=date(2025, 6, 15),
+                           amount_minor=230000, currency="USD", known_from=date(2025, 5, 16))
+    files = statements_for_customer(bakery, date(2025, 7, 15), "csv")
+    assert [name for name, _ in files] == ["releve-de-compte-c0017-2025-07-15.csv",
+                                           "releve-de-compte-c0017-2025-07-15-usd.csv"]
+    eur, usd = (list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+                for _, content in files)
+    assert eur[-1][6] == "2550.00" and "U-1" not in {row[1] for row in eur}
+    assert [row[1] for row in usd[1:-1]] == ["U-1"] and usd[-1][6] == "2300.00"
+    call_command("statement", "C0017", date="2025-07-15", format="csv", out=str(tmp_path))
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(name for name, _ in files)
+    with pytest.raises(CommandError, match="one statement each; give --out a folder"):
+        call_command("statement", "C0017", date="2025-07-15", out=str(tmp_path / "s.pdf"))

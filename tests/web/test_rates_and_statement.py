@@ -187,3 +187,21 @@ def test_a_statement_needing_rates_not_yet_added_is_refused_saying_which(alice, 
     alice.post("/o/acme/settings/rates/", H2_2026)
     response = alice.get(f"/o/acme/customers/{c1.pk}/statement/")
     assert response["Content-Type"] == "application/pdf"
+
+
+def test_a_customer_with_dollar_invoices_has_a_statement_in_each_currency(alice, w, outbox):
+    from relance.ledger.models import Invoice
+
+    c1 = customer(w, "C1")
+    Invoice.objects.create(organization=w["acme"], customer=c1, number="U-1", currency="USD",
+                           issued=DAY, due=DAY, amount_minor=50000, known_from=DAY)
+    page = alice.get(f"/o/acme/customers/{c1.pk}/").content.decode()
+    assert "?currency=EUR" in page and "?currency=USD" in page
+    usd = alice.get(f"/o/acme/customers/{c1.pk}/statement/?format=csv&currency=USD")
+    assert b"U-1" in usd.content and b"F-100" not in usd.content
+    assert alice.get(f"/o/acme/customers/{c1.pk}/statement/?currency=GBP").status_code == 404
+    alice.post(f"/o/acme/customers/{c1.pk}/statement/send/")
+    [path] = sent_files(outbox)
+    mail = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+    assert [p.get_filename() for p in mail.iter_attachments()] == [
+        "releve-de-compte-c1-2026-03-16.pdf", "releve-de-compte-c1-2026-03-16-usd.pdf"]

@@ -35,6 +35,7 @@ from relance.dunning.models import Action, Dispute
 from relance.dunning.services import policy_of
 from relance.errors import InputError
 from relance.ledger.models import Credit, Customer, Invoice, Organization
+from relance.ledger.services import currencies_of
 
 FORMAL_NOTICE = "formal_notice"
 THRESHOLD = Decimal("1.00")  # no step, no claim under this balance (spec rule 1)
@@ -154,7 +155,19 @@ def statement_for_customer(customer: Customer, as_of: date, fmt: str = "pdf",
     data = statement_data(customer, as_of, language, currency)
     figures = statement_figures(data)
     content = statement_pdf(data, figures) if fmt == "pdf" else statement_csv(figures)
-    return _filename("statement", customer, as_of, data.language, fmt), content
+    name = _filename("statement", customer, as_of, data.language, fmt)
+    if data.currency != customer.organization.currency:  # one file per currency
+        stem, _, ext = name.rpartition(".")
+        name = f"{stem}-{data.currency.lower()}.{ext}"
+    return name, content
+
+
+def statements_for_customer(customer: Customer, as_of: date, fmt: str = "pdf",
+                            language: str | None = None) -> list[tuple[str, bytes]]:
+    """One statement per currency of the customer (``ledger.services.currencies_of``):
+    a statement never adds two currencies."""
+    return [statement_for_customer(customer, as_of, fmt, language, currency)
+            for currency in currencies_of(customer)]
 
 
 def statement_data(customer: Customer, as_of: date, language: str | None = None,

@@ -112,3 +112,14 @@ def reductions(invoice: Invoice) -> list[tuple[date, Decimal]]:
 
 def totals(invoices: Iterable[Invoice]) -> Decimal:
     return sum((from_minor(i.balance_minor, i.currency) for i in invoices), ZERO)
+
+
+def currencies_of(customer: Customer) -> list[str]:
+    """The currencies of the customer's invoices and credits, the organization's first.
+
+    Amounts of two currencies are never added (a customer owing dollars is not in credit
+    because of a euro payment): a statement, for one, is written per currency."""
+    found = set(customer.invoices.values_list("currency", flat=True).distinct())
+    found |= set(customer.credits.values_list("currency", flat=True).distinct())
+    own = customer.organization.currency
+    return sorted(found | {own}, key=lambda c: (c != own, c))

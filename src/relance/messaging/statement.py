@@ -138,7 +138,7 @@ def _drafted(customer: Customer, day: date, at: datetime, by: str) -> OutboxMess
 def draft(action: Action) -> Draft:
     """The email of a statement action: short text, the PDF attached, no thread (a
     statement answers a question; it is not one more reminder)."""
-    from relance.documents.services import statement_for_customer
+    from relance.documents.services import statements_for_customer
 
     if not is_statement(action.step):
         raise InputError(f"{action.step} is not a statement")
@@ -148,8 +148,10 @@ def draft(action: Action) -> Draft:
     values = {"org": org.name, "day": format_day(action.day, language),
               "name": signature.name, "function": signature.function}
     subject, body = (text.format(**values) for text in TEXTS[language])
-    name, pdf = statement_for_customer(customer, action.day)
-    key, kept = key_of(action), stored_document("statements", action, name, pdf)
+    # One PDF per currency of the customer: a statement never adds two currencies.
+    files = tuple(file_ref(stored_document("statements", action, name, pdf), name)
+                  for name, pdf in statements_for_customer(customer, action.day))
+    key = key_of(action)
     return Draft(key, make_message_id(key, domain_of(org)), subject, body,
                  (signature.name, sender_of(org)), tuple(recipients(customer)),
-                 org.collector_email, (file_ref(kept, name),))
+                 org.collector_email, files)

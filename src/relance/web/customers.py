@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages as flash
 from django.contrib.auth import get_user_model
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -13,7 +13,7 @@ from relance.core.policy import STANDARD
 from relance.dunning import events, policies
 from relance.errors import InputError, RateMissing, RelanceError
 from relance.ledger.models import Customer
-from relance.ledger.services import with_balance
+from relance.ledger.services import currencies_of, with_balance
 from relance.messaging.services import clock
 from relance.web import calls, statement_mail, timeline
 from relance.web.figures import customer_balances, customer_totals, customers_overdue
@@ -93,6 +93,7 @@ def _page(c: Customer, as_of, org, **forms) -> dict:
         "c": c, "as_of": as_of, "totals": customer_totals(c, as_of),
         "contacts": c.contacts.all(),
         "statement_to": [address for _name, address in statement_mail.recipients(c)],
+        "statement_currencies": currencies_of(c),
         "invoices": with_balance(c.invoices.all()).filter(balance_minor__gt=0).order_by("due"),
         "entries": timeline.of(c),
         "pause_form": forms.get("pause_form") or PauseForm(today=as_of),
@@ -157,8 +158,11 @@ def statement(request: HttpRequest, org, pk: int) -> HttpResponse:
 
     c = get_for_org(Customer, org, pk=pk)
     fmt = "csv" if request.GET.get("format") == "csv" else "pdf"
+    currency = request.GET.get("currency") or org.currency
+    if currency not in currencies_of(c):
+        raise Http404(f"no statement in {currency} for this customer")
     try:
-        name, data = statement_for_customer(c, today_of(org), fmt)
+        name, data = statement_for_customer(c, today_of(org), fmt, currency=currency)
     except RateMissing as exc:
         _no_rates(request, exc)
         return redirect("web:customer", org=org.slug, pk=c.pk)

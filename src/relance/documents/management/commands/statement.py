@@ -1,4 +1,7 @@
-"""``relance statement CUSTOMER_REF [--date D] [--format pdf|csv] [--org X] [--out FILE]``."""
+"""``relance statement CUSTOMER_REF [--date D] [--format pdf|csv] [--currency C] [--org X]
+[--out FILE]``: one file per currency of the customer unless ``--currency`` names one."""
+
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -6,6 +9,7 @@ from relance.documents.management.commands._documents import customer_by_ref, wr
 from relance.documents.services import statement_for_customer
 from relance.errors import InputError, RateMissing
 from relance.ledger.management.commands._common import ensure_database, organization, parse_day
+from relance.ledger.services import currencies_of
 
 
 class Command(BaseCommand):
@@ -17,6 +21,8 @@ class Command(BaseCommand):
         parser.add_argument("--date", help="the statement's date (default: today, local time)")
         parser.add_argument("--format", choices=["pdf", "csv"], default="pdf")
         parser.add_argument("--org", help="the organization (default: the only one)")
+        parser.add_argument("--currency", help="only the statement in this currency "
+                                               "(default: one per currency of the customer)")
         parser.add_argument("--out", help="file or folder to write (default: ./<name>)")
         parser.add_argument("--language", choices=["fr", "en"],
                             help="default: the customer's language")
@@ -25,9 +31,17 @@ class Command(BaseCommand):
         ensure_database()
         org = organization(o["org"])
         customer = customer_by_ref(org, o["customer"])
+        currencies = ([o["currency"].upper()] if o["currency"]
+                      else currencies_of(customer))
+        if len(currencies) > 1 and o["out"] and not Path(o["out"]).is_dir():
+            raise CommandError(f"{customer.ref} has invoices or credits in "
+                               f"{', '.join(currencies)}: one statement each; give --out a "
+                               f"folder, or --currency")
+        day = parse_day(o["date"], org)
         try:
-            name, content = statement_for_customer(customer, parse_day(o["date"], org),
-                                                   o["format"], o["language"])
+            files = [statement_for_customer(customer, day, o["format"], o["language"], c)
+                     for c in currencies]
         except (InputError, RateMissing) as exc:
             raise CommandError(str(exc)) from None
-        self.stdout.write(f"{write(o['out'], name, content)}")
+        for name, content in files:
+            self.stdout.write(f"{write(o['out'], name, content)}")
