@@ -263,3 +263,14 @@ def test_every_error_is_json_in_the_caller_s_language(w):
     assert answer("en", "delete", aged)["Allow"] == "GET"
     page = Client().get("/o/nope/")  # the pages keep their HTML answers
     assert not page["Content-Type"].startswith("application/json")
+
+
+def test_a_session_write_without_its_csrf_token_is_refused_in_the_caller_language(w):
+    from django.contrib.auth import get_user_model
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(get_user_model().objects.get(username="carl"))
+    answer = browser.post(f"{API}/orgs/acme/imports", {"kind": "fec"})
+    assert answer.status_code == 403
+    assert answer.json()["code"] == "csrf_failed"
+    assert answer.json()["message"].startswith("le jeton de sécurité de la session (CSRF)")

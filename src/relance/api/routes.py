@@ -76,8 +76,15 @@ def not_found(request: HttpRequest, exc: NotFound) -> HttpResponse:
 def refused(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if exc.status_code == 400 and str(exc).startswith(problems.UNPARSABLE_BODY):
         return _problem(request, 400, *problems.unparsable_body())
+    if exc.status_code == 403 and str(exc) == CSRF_REFUSED:  # django-ninja's own words
+        return _problem(request, 403, "csrf_failed", _(
+            "the session's security token (CSRF) is missing or wrong: send the csrftoken "
+            "cookie's value in the X-CSRFToken header, or reload the page"))
     codes = {403: "forbidden", 404: "not_found"}
     return _problem(request, exc.status_code, codes.get(exc.status_code, "error"), str(exc))
+
+
+CSRF_REFUSED = "CSRF check Failed"
 
 
 @api.exception_handler(AuthenticationError)
