@@ -48,3 +48,16 @@ def test_half_up_rounding_as_french_usage():
 @given(st.integers(min_value=-10**12, max_value=10**12))
 def test_minor_units_are_lossless(units):
     assert to_minor(from_minor(units, "EUR"), "EUR") == units
+
+
+def test_an_invoice_amount_has_its_currency_s_decimals_and_stays_under_ten_billion():
+    from relance.core.money import invoice_amount_problem
+
+    assert invoice_amount_problem(Decimal("9999999999.99"), "EUR") is None
+    assert invoice_amount_problem(Decimal("1500"), "JPY") is None
+    assert invoice_amount_problem(Decimal("10.123"), "EUR") == "too_many_decimals"
+    assert invoice_amount_problem(Decimal("1500.5"), "JPY") == "too_many_decimals"
+    assert invoice_amount_problem(Decimal("10000000000"), "EUR") == "invoice_too_large"
+    assert invoice_amount_problem(Decimal("-10000000000"), "EUR") == "invoice_too_large"
+    # 31 digits: too large, said before quantizing it could overflow the decimal context
+    assert invoice_amount_problem(Decimal("9" * 31 + ".001"), "EUR") == "invoice_too_large"

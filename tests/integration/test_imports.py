@@ -140,3 +140,13 @@ def test_fec_documents_no_invoice_can_have_are_rejected_and_the_others_imported(
     assert [(e.line, e.code, e.field) for e in report.rejected] == [
         (3, "too_many_decimals", "Debit"), (4, "invoice_too_large", "Debit")]
     assert list(Invoice.objects.values_list("number", "amount_minor")) == [("F-1", 12000)]
+
+
+def test_a_fec_amount_of_thirty_one_digits_is_a_rejected_row_not_a_crash(org):
+    from tests.formats.test_fec import entry_line, fec
+
+    line = entry_line("VE", "1", "20240105", "411000", "9" * 31 + ",00", "0,00",
+                      customer="C001", name="Dupont SA", ref="F-1")
+    report = import_fec(org, fec(line), "FEC.txt")
+    assert [(e.code, e.field) for e in report.rejected] == [("invoice_too_large", "Debit")]
+    assert not Invoice.objects.exists()

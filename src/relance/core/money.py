@@ -40,6 +40,18 @@ def quantum(currency: str) -> Decimal:
     return Decimal(1).scaleb(-minor_units(currency))
 
 
+def invoice_amount_problem(amount: Decimal, currency: str) -> str | None:
+    """Why ``amount`` cannot be an invoice's (or a credit's) in ``currency``, if it cannot:
+    ``invoice_too_large`` from :data:`INVOICE_LIMIT` up, checked first (quantizing a
+    31-digit amount overflows the decimal context), then ``too_many_decimals`` for more
+    decimals than the currency has (10.123 €)."""
+    if abs(amount) >= INVOICE_LIMIT:
+        return "invoice_too_large"
+    if amount != amount.quantize(quantum(currency)):
+        return "too_many_decimals"
+    return None
+
+
 def to_decimal(value: str | int | Decimal) -> Decimal:
     """An exact ``Decimal`` from text, an integer or a ``Decimal``; never a float.
 

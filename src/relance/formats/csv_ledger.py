@@ -43,7 +43,7 @@ from decimal import Decimal, InvalidOperation
 
 from stdnum.fr import siren as siren_check
 
-from relance.core.money import INVOICE_LIMIT, quantum
+from relance.core.money import invoice_amount_problem
 from relance.core.terms import MAX_PAYMENT_TERMS_DAYS, payment_terms_problem
 from relance.formats import RowError
 from relance.formats.problems import Problem, as_row_error, unreadable
@@ -193,13 +193,12 @@ def _invoice(line: int, r: dict[str, str]) -> InvoiceRow:
     amount = _field(parse_amount, r, "amount")
     if amount <= 0:
         raise _problem("not_positive", "amount", text=r["amount"])
-    if amount >= INVOICE_LIMIT:
-        raise _problem("invoice_too_large", "amount", text=r["amount"])
     currency = (r.get("currency") or "EUR").upper()
     if not re.fullmatch(r"[A-Z]{3}", currency):
         raise _problem("not_a_currency", "currency", text=currency)
-    if amount != amount.quantize(quantum(currency)):  # 10.123 €: no such amount
-        raise _problem("too_many_decimals", "amount", value=amount, currency=currency)
+    problem = invoice_amount_problem(amount, currency)
+    if problem:
+        raise _problem(problem, "amount", text=r["amount"], value=amount, currency=currency)
     return InvoiceRow(line, r["number"], r["customer_ref"], r.get("customer_name", ""), issued,
                       due, amount, currency, r.get("pdf_path", ""))
 

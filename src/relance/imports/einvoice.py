@@ -19,7 +19,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from relance.core.money import INVOICE_LIMIT, quantum, to_minor
+from relance.core.money import invoice_amount_problem, to_minor
 from relance.errors import RowError
 from relance.formats.einvoice import EInvoice, parse
 from relance.formats.problems import row_error
@@ -96,11 +96,10 @@ def _unstorable(doc: EInvoice) -> RowError | None:
     billion is a misread, not an invoice (``core.money.INVOICE_LIMIT``)."""
     for term, amount in (("BT-112", doc.total_incl_vat), ("BT-113", doc.prepaid),
                          ("BT-115", doc.amount_due)):
-        if amount != amount.quantize(quantum(doc.currency)):
-            return row_error(None, "too_many_decimals", term, value=amount,
+        problem = invoice_amount_problem(amount, doc.currency)
+        if problem:
+            return row_error(None, problem, term, text=amount, value=amount,
                              currency=doc.currency)
-        if abs(amount) >= INVOICE_LIMIT:
-            return row_error(None, "invoice_too_large", term, text=amount)
     return None
 
 

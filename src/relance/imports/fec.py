@@ -16,7 +16,7 @@ from datetime import date, timedelta
 
 from django.db import transaction
 
-from relance.core.money import INVOICE_LIMIT, quantum, to_minor
+from relance.core.money import invoice_amount_problem, to_minor
 from relance.formats.fec import FecDocument, parse, receivables
 from relance.formats.problems import row_error
 from relance.imports.csv_files import after_import
@@ -79,13 +79,11 @@ def _storable(documents: list[FecDocument], report: ImportReport) -> list[FecDoc
     kept in euros, A47 A-1), below the limit of an invoice; the others are rejected rows."""
     kept = []
     for doc in documents:
-        column = "Debit" if doc.kind in DEBITS else "Credit"
-        if doc.amount != doc.amount.quantize(quantum("EUR")):
-            report.rejected.append(row_error(doc.line, "too_many_decimals", column,
-                                             value=doc.amount, currency="EUR"))
-        elif doc.amount >= INVOICE_LIMIT:
-            report.rejected.append(row_error(doc.line, "invoice_too_large", column,
-                                             text=doc.amount))
+        problem = invoice_amount_problem(doc.amount, "EUR")
+        if problem:
+            report.rejected.append(row_error(
+                doc.line, problem, "Debit" if doc.kind in DEBITS else "Credit",
+                text=doc.amount, value=doc.amount, currency="EUR"))
         else:
             kept.append(doc)
     return kept
