@@ -52,8 +52,9 @@ def check_templates(policy: Policy) -> None:
 
 
 SLUG = re.compile(r"[-a-zA-Z0-9_]{1,64}")
-# The scenario editor's ranges (web.forms.StepForm and ScenarioForm): a scenario saved
-# from a file must be one the page can show and save again.
+# A scenario's ranges, in days, for the editor's fields (web.forms.StepForm and
+# ScenarioForm) and for a scenario saved from a file alike: the page can show and save
+# again whatever a file saved.
 BOUNDS = {"offset": (-90, 365), "min_gap": (0, 90), "promise_grace": (0, 30)}
 
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from relance.core.money import TOO_LARGE
 from relance.core.policy import CHANNELS
 from relance.dunning.events import latest_promise
+from relance.dunning.policies import BOUNDS
 from relance.ledger.checks import check_payment_terms, check_siren
 from relance.ledger.models import Membership, Organization
 from relance.web.models import SmtpSettings
@@ -179,7 +180,7 @@ class StepForm(forms.Form):
                                          choices=[(c, c) for c in CHANNELS],
                                          widget=forms.CheckboxSelectMultiple)
     offset = forms.IntegerField(label=_("Days from due date"), required=False,
-                                min_value=-90, max_value=365)
+                                min_value=BOUNDS["offset"][0], max_value=BOUNDS["offset"][1])
     template = forms.SlugField(label=_("Template"), required=False, max_length=64)
 
     def clean(self):
@@ -198,11 +199,13 @@ StepFormSet = forms.formset_factory(StepForm, extra=2, max_num=12)
 
 class ScenarioForm(forms.Form):
     name = forms.SlugField(label=_("Name"), max_length=64)
-    min_gap = forms.IntegerField(label=_("Minimum days between two reminders"), min_value=0,
-                                 max_value=90, initial=7)
+    min_gap = forms.IntegerField(label=_("Minimum days between two reminders"),
+                                 min_value=BOUNDS["min_gap"][0],
+                                 max_value=BOUNDS["min_gap"][1], initial=7)
     threshold = AmountField(label=_("Do not chase balances under"), initial="1.00")
     promise_grace = forms.IntegerField(label=_("Days of grace after a promised date"),
-                                       min_value=0, max_value=30, initial=3)
+                                       min_value=BOUNDS["promise_grace"][0],
+                                       max_value=BOUNDS["promise_grace"][1], initial=3)
 
     def clean_name(self):
         name = self.cleaned_data["name"]
