@@ -92,11 +92,14 @@ def _timeline_line(row: OutboxMessage, target: str,
             _with_cause({"subject": row.subject}, why))
 
 
+#: What a person reads of a message (:func:`text_of`).
+TEXT_FIELDS = ("subject", "recipients", "attachments", "body")
+
+
 def text_of(row: OutboxMessage) -> dict[str, str]:
     """What a person reads of a message: kept on the line of the change that replaces it,
     so that the timeline shows each earlier line with the text it had then."""
-    return {"subject": row.subject, "recipients": row.recipients,
-            "attachments": row.attachments, "body": row.body}
+    return {name: getattr(row, name) for name in TEXT_FIELDS}
 
 
 def _with_text(params: dict, before: dict | None) -> dict:

@@ -17,6 +17,7 @@ from relance.dunning.models import TimelineEntry
 from relance.ledger.models import Credit, Customer
 from relance.messaging import causes
 from relance.messaging.models import OutboxMessage
+from relance.messaging.outbox import TEXT_FIELDS
 
 
 @dataclass(frozen=True)
@@ -58,11 +59,8 @@ def _texts(entries: list[TimelineEntry], messages: dict) -> dict[int, OutboxMess
         texts[entry.pk] = shown.get(entry.action_id, message)
         before = (entry.params or {}).get("before")
         if isinstance(before, dict):
-            shown[entry.action_id] = OutboxMessage(**{k: before.get(k, "") for k in TEXT})
+            shown[entry.action_id] = OutboxMessage(**{k: before.get(k, "") for k in TEXT_FIELDS})
     return texts
-
-
-TEXT = ("subject", "recipients", "attachments", "body")
 
 
 def _message_of(entry: TimelineEntry, messages: dict) -> OutboxMessage | None:
